@@ -1,0 +1,92 @@
+// swift-tools-version:6.0
+//
+// Touchstone: a brand-protection monitor built as an event-streaming pipeline.
+// One target per pipeline role; see README.md for the map.
+import PackageDescription
+
+let package = Package(
+    name: "Touchstone",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "touchstone", targets: ["touchstone"]),
+        .executable(name: "touchstone-bench", targets: ["touchstone-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.20.0"),
+    ],
+    targets: [
+        // MARK: Shared value types and the transport seam
+        .target(name: "TouchstoneCore", dependencies: [
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "Transport", dependencies: ["TouchstoneCore"]),
+        .target(name: "EmbeddedLog", dependencies: ["TouchstoneCore", "Transport"]),
+        .systemLibrary(
+            name: "CRDKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        .target(name: "KafkaTransport", dependencies: ["TouchstoneCore", "Transport", "CRDKafka"]),
+        .target(name: "StreamProcessing", dependencies: [
+            "TouchstoneCore", "Transport",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // MARK: Pipeline roles, in the order data flows
+        .target(name: "BrandProfiles", dependencies: ["TouchstoneCore", "Yams"]),
+        .target(name: "Ingest", dependencies: ["TouchstoneCore", "Transport"]),
+        .target(name: "Normalize", dependencies: ["TouchstoneCore", "StreamProcessing"]),
+        .target(name: "CImageCodecs", linkerSettings: [
+            .linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("webp"),
+            .linkedLibrary("gif"), .linkedLibrary("z"),
+        ]),
+        .target(name: "HashImages", dependencies: [
+            "TouchstoneCore", "StreamProcessing", "BrandProfiles", "CImageCodecs",
+        ]),
+        .target(name: "TextMatch", dependencies: ["TouchstoneCore", "StreamProcessing", "BrandProfiles"]),
+        .target(name: "CrossLink", dependencies: ["TouchstoneCore", "StreamProcessing"]),
+        .target(name: "Alert", dependencies: [
+            "TouchstoneCore", "StreamProcessing", "BrandProfiles",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "Materializer", dependencies: [
+            "TouchstoneCore", "StreamProcessing",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "Web", dependencies: [
+            "TouchstoneCore", "Transport", "Ingest", "Materializer",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        .target(name: "Pipeline", dependencies: [
+            "TouchstoneCore", "Transport", "EmbeddedLog", "KafkaTransport", "StreamProcessing",
+            "BrandProfiles", "Ingest", "Normalize", "HashImages", "TextMatch", "CrossLink",
+            "Alert", "Materializer",
+        ]),
+
+        // MARK: Executables
+        .executableTarget(name: "touchstone", dependencies: [
+            "Pipeline", "Web",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "touchstone-bench", dependencies: [
+            "Pipeline",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // MARK: Tests
+        .target(name: "TouchstoneTestKit", dependencies: ["TouchstoneCore", "Transport", "EmbeddedLog", "KafkaTransport"], path: "Tests/TouchstoneTestKit"),
+        .testTarget(name: "TouchstoneCoreTests", dependencies: ["TouchstoneCore"]),
+        .testTarget(name: "TransportTests", dependencies: ["TouchstoneTestKit", "EmbeddedLog", "KafkaTransport"]),
+        .testTarget(name: "IngestTests", dependencies: ["TouchstoneTestKit", "Ingest", "Normalize"]),
+        .testTarget(name: "HashImagesTests", dependencies: ["TouchstoneTestKit", "HashImages"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TextMatchTests", dependencies: ["TouchstoneTestKit", "TextMatch"]),
+        .testTarget(name: "CrossLinkTests", dependencies: ["TouchstoneTestKit", "CrossLink", "Alert"]),
+        .testTarget(name: "PipelineTests", dependencies: ["TouchstoneTestKit", "Pipeline", "Web"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

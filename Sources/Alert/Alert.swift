@@ -1,0 +1,2 @@
+/// Alert scores findings, deduplicates them and routes alerts to their sinks.
+public enum Alert {}

@@ -1,0 +1,2 @@
+/// CrossLink joins items into clusters across platforms and spreads cluster risk to members.
+public enum CrossLink {}

@@ -50,26 +50,27 @@ public struct PipelineRunner: Sendable {
     @discardableResult
     public func run(untilIdle: Bool) async throws -> [String: Int] {
         let board = CompletionBoard()
-        return try await withThrowingTaskGroup(of: (String, Int).self) { group in
+        var counts: [String: Int] = [:]
+        try await withThrowingTaskGroup(of: (String, Int).self) { group in
             for stage in stages {
                 let upstream = upstream(of: stage)
+                let stop: (@Sendable () async -> Bool)? = untilIdle ? { @Sendable in await board.allFinished(upstream) } : nil
                 group.addTask {
-                    let count = try await stage.run(stopWhenIdle: untilIdle ? { await board.allFinished(upstream) } : nil)
+                    let count = try await stage.run(stopWhenIdle: stop)
                     await board.finish(stage.name)
                     return (stage.name, count)
                 }
             }
-            var counts: [String: Int] = [:]
             do {
-                for try await (name, count) in group {
+                while let (name, count) = try await group.next() {
                     counts[name] = count
                 }
             } catch {
                 group.cancelAll()
                 throw error
             }
-            return counts
         }
+        return counts
     }
 }
 

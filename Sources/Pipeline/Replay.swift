@@ -36,3 +36,17 @@ public enum Replay {
         return done
     }
 }
+
+extension PipelineEnvironment {
+    /// Resets `stage` for a replay; see ``Replay``.
+    public func replay(from stage: StageName, sinceMilliseconds: Int64?) async throws -> [Replay.Reset] {
+        try await Replay.reset(from: stage, sinceMilliseconds: sinceMilliseconds, transport: transport)
+    }
+
+    /// Creates every contract topic that does not exist yet.
+    public func createTopics() async throws {
+        for name in TopicName.all {
+            try await transport.createTopic(TopicSpec(name: name, partitions: 4))
+        }
+    }
+}

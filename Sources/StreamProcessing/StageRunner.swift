@@ -24,7 +24,8 @@ public final class StageRunner: Sendable {
     /// Returns how many input messages were processed.
     @discardableResult
     public func run(untilIdle: Bool = false, pollTimeout: Duration = .milliseconds(200)) async throws -> Int {
-        try await run(stopWhenIdle: untilIdle ? { true } : nil, pollTimeout: pollTimeout)
+        let stop: (@Sendable () async -> Bool)? = untilIdle ? { @Sendable in true } : nil
+        return try await run(stopWhenIdle: stop, pollTimeout: pollTimeout)
     }
 
     /// Consumes until the task is cancelled or, when `stopWhenIdle` is given,

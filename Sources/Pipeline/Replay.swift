@@ -43,10 +43,11 @@ extension PipelineEnvironment {
         try await Replay.reset(from: stage, sinceMilliseconds: sinceMilliseconds, transport: transport)
     }
 
-    /// Creates every contract topic that does not exist yet.
+    /// Creates every topic of the catalog (`./topics`, else the built-in
+    /// definitions) that does not exist yet.
     public func createTopics() async throws {
-        for name in TopicName.all {
-            try await transport.createTopic(TopicSpec(name: name, partitions: 4))
+        for definition in try TopicCatalog.standard() {
+            try await transport.createTopic(definition.spec)
         }
     }
 }

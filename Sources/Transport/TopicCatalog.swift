@@ -341,6 +341,11 @@ public struct SchemaViolation: Error, CustomStringConvertible, Sendable {
     public var path: String
     public var reason: String
     public var description: String { path == "$" ? reason : "\(path): \(reason)" }
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
 }
 
 /// The subset of JSON Schema (2020-12) that `topics/` uses: `type` (a name or a list),

@@ -39,7 +39,11 @@ let package = Package(
 
         // MARK: Pipeline roles, in the order data flows
         .target(name: "BrandProfiles", dependencies: ["TouchstoneCore", "Yams"]),
-        .target(name: "Ingest", dependencies: ["TouchstoneCore", "Transport"]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Ingest", dependencies: [
+            "TouchstoneCore", "Transport", "Normalize", "CZlib",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "Normalize", dependencies: ["TouchstoneCore", "StreamProcessing"]),
         .target(name: "CImageCodecs", linkerSettings: [
             .linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("webp"),

@@ -363,3 +363,147 @@ struct Parser {
         }
     }
 }
+
+extension JSONReader {
+    /// The kind of top-level value a valid document holds.
+    public enum TopLevel: Sendable { case object, array, scalar }
+
+    /// Checks that `buffer` is one valid JSON document (strictly, as ``parse(_:)`` does)
+    /// without building it: several times faster, for gatekeeping lines that
+    /// are parsed later. UTF-8 is validated too.
+    public func validate(_ buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> TopLevel {
+        if buffer.count > maxBytes {
+            throw JSONParseError(offset: maxBytes, expected: "a document of at most \(maxBytes) bytes", found: "\(buffer.count) bytes")
+        }
+        var parser = Parser(bytes: buffer, maxDepth: maxDepth)
+        parser.skipWhitespace()
+        let first = parser.position < buffer.count ? buffer[parser.position] : 0
+        try parser.skipValue(depth: 0)
+        parser.skipWhitespace()
+        if parser.position < buffer.count { throw parser.error("end of input") }
+        switch first {
+        case UInt8(ascii: "{"): return .object
+        case UInt8(ascii: "["): return .array
+        default: return .scalar
+        }
+    }
+
+    public func validate(_ bytes: [UInt8]) throws(JSONParseError) -> TopLevel {
+        let result: Result<TopLevel, JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
+            do throws(JSONParseError) { return .success(try validate(buffer)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+}
+
+extension Parser {
+    mutating func skipValue(depth: Int) throws(JSONParseError) {
+        guard position < bytes.count else { throw error("a value") }
+        switch bytes[position] {
+        case UInt8(ascii: "{"):
+            if depth + 1 > maxDepth { throw error("nesting of at most \(maxDepth) levels") }
+            position += 1
+            skipWhitespace()
+            if position < bytes.count, bytes[position] == UInt8(ascii: "}") { position += 1; return }
+            var first = true
+            while true {
+                guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
+                    throw error(first ? "'\"' starting a member name or '}'" : "'\"' starting a member name")
+                }
+                first = false
+                try skipString()
+                skipWhitespace()
+                guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("':' after a member name") }
+                position += 1
+                skipWhitespace()
+                try skipValue(depth: depth + 1)
+                skipWhitespace()
+                guard position < bytes.count else { throw error("',' or '}'") }
+                let b = bytes[position]
+                if b == UInt8(ascii: ",") { position += 1; skipWhitespace(); continue }
+                if b == UInt8(ascii: "}") { position += 1; return }
+                throw error("',' or '}'")
+            }
+        case UInt8(ascii: "["):
+            if depth + 1 > maxDepth { throw error("nesting of at most \(maxDepth) levels") }
+            position += 1
+            skipWhitespace()
+            if position < bytes.count, bytes[position] == UInt8(ascii: "]") { position += 1; return }
+            while true {
+                try skipValue(depth: depth + 1)
+                skipWhitespace()
+                guard position < bytes.count else { throw error("',' or ']'") }
+                let b = bytes[position]
+                if b == UInt8(ascii: ",") { position += 1; skipWhitespace(); continue }
+                if b == UInt8(ascii: "]") { position += 1; return }
+                throw error("',' or ']'")
+            }
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try scanNumber()
+        default: throw error("a value (object, array, string, number, true, false or null)")
+        }
+    }
+
+    /// Skips a string, checking escapes, control characters and UTF-8.
+    mutating func skipString() throws(JSONParseError) {
+        position += 1
+        let start = position
+        while position < bytes.count {
+            let b = bytes[position]
+            if b == UInt8(ascii: "\"") { position += 1; return }
+            if b < 0x20 { throw error("a string character (control characters must be escaped)") }
+            if b == UInt8(ascii: "\\") {
+                position += 1
+                guard position < bytes.count else { break }
+                switch bytes[position] {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    position += 1
+                case UInt8(ascii: "u"):
+                    let escapeStart = position - 1
+                    position += 1
+                    let scalar = try hex4()
+                    if scalar >= 0xd800 && scalar < 0xdc00 {
+                        guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") else {
+                            throw error("a \\u low surrogate after the high surrogate at byte \(escapeStart)")
+                        }
+                        position += 2
+                        let low = try hex4()
+                        guard low >= 0xdc00 && low < 0xe000 else { throw error("a low surrogate (\\uDC00-\\uDFFF)", at: position - 6) }
+                    } else if scalar >= 0xdc00 && scalar < 0xe000 {
+                        throw error("a \\u escape that is not a lone low surrogate", at: escapeStart)
+                    }
+                default:
+                    throw error("an escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)")
+                }
+                continue
+            }
+            if b >= 0x80 {
+                // Validate one UTF-8 sequence.
+                let length: Int
+                var minimum: UInt32
+                var scalar: UInt32
+                switch b {
+                case 0xc2...0xdf: length = 2; scalar = UInt32(b & 0x1f); minimum = 0x80
+                case 0xe0...0xef: length = 3; scalar = UInt32(b & 0x0f); minimum = 0x800
+                case 0xf0...0xf4: length = 4; scalar = UInt32(b & 0x07); minimum = 0x10000
+                default: throw error("valid UTF-8")
+                }
+                guard position + length <= bytes.count else { throw error("valid UTF-8") }
+                for k in 1..<length {
+                    let c = bytes[position + k]
+                    guard c & 0xc0 == 0x80 else { throw error("valid UTF-8") }
+                    scalar = scalar << 6 | UInt32(c & 0x3f)
+                }
+                guard scalar >= minimum, scalar <= 0x10ffff, !(scalar >= 0xd800 && scalar < 0xe000) else { throw error("valid UTF-8") }
+                position += length
+                continue
+            }
+            position += 1
+        }
+        throw error("'\"' closing the string started at byte \(start - 1)")
+    }
+}

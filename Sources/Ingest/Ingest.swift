@@ -151,3 +151,8 @@ public func platform(fromFileName path: String) -> String? {
     let word = name.prefix { $0.isLetter }.lowercased()
     return Platforms.all.contains(word) ? word : nil
 }
+
+extension Ingest {
+    /// Every platform name ingest accepts (INPUTS.md), `generic` included.
+    public static var platforms: [String] { Platforms.all }
+}

@@ -86,7 +86,10 @@ let package = Package(
         .target(name: "TouchstoneTestKit", dependencies: ["TouchstoneCore", "Transport", "EmbeddedLog", "KafkaTransport"], path: "Tests/TouchstoneTestKit"),
         .testTarget(name: "TouchstoneCoreTests", dependencies: ["TouchstoneCore"]),
         .testTarget(name: "TransportTests", dependencies: ["TouchstoneTestKit", "EmbeddedLog", "KafkaTransport"]),
-        .testTarget(name: "IngestTests", dependencies: ["TouchstoneTestKit", "Ingest", "Normalize"]),
+        .testTarget(name: "IngestTests", dependencies: [
+            "TouchstoneTestKit", "Ingest", "Normalize", "Web", "EmbeddedLog",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
         .testTarget(name: "HashImagesTests", dependencies: ["TouchstoneTestKit", "HashImages"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TextMatchTests", dependencies: ["TouchstoneTestKit", "TextMatch"]),
         .testTarget(name: "CrossLinkTests", dependencies: ["TouchstoneTestKit", "CrossLink", "Alert"]),

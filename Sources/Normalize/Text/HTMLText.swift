@@ -32,7 +32,12 @@ public enum HTMLText {
                     i = found < bytes.count ? (bytes[found...].firstIndex(of: UInt8(ascii: ">")) ?? bytes.count - 1) + 1 : bytes.count
                     continue
                 }
-                if blockTags.contains(name) { out.append(0x0a) } else if !out.isEmpty, out.last != 0x20 { out.append(0x20) }
+                let bare = name.hasPrefix("/") ? String(name.dropFirst()) : name
+                if blockTags.contains(name) {
+                    out.append(0x0a)
+                } else if !inlineTags.contains(bare), !out.isEmpty, out.last != 0x20 {
+                    out.append(0x20)
+                }
                 i = close + 1
                 continue
             }
@@ -44,6 +49,9 @@ public enum HTMLText {
 
     static let blockTags: Set<String> = ["br", "p", "/p", "div", "/div", "li", "/li", "ul", "/ul", "ol", "/ol", "tr", "/tr",
                                          "h1", "h2", "h3", "h4", "h5", "h6", "/h1", "/h2", "/h3", "/h4", "/h5", "/h6", "table", "/table"]
+
+    /// Tags inside a run of text: removing them must not split words (`<b>S</b>antos`).
+    static let inlineTags: Set<String> = ["b", "strong", "i", "em", "u", "span", "a", "small", "sup", "sub", "font", "mark", "s", "abbr", "code"]
 
     static func isTagStart(_ b: UInt8) -> Bool {
         (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z") || b == UInt8(ascii: "/") || b == UInt8(ascii: "!")

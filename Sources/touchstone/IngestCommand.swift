@@ -32,6 +32,9 @@ struct IngestCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-line-bytes"), help: "Longer lines go to dead-letters.")
     var maxLineBytes: Int = 1 << 20
 
+    @Option(name: .customLong("batch-lines"), help: ArgumentHelp("With --watch: lines per delivered, recorded batch.", visibility: .hidden))
+    var batchLines: Int = 2000
+
     @Flag(name: .customLong("until-empty"), help: "With --watch: exit once the folder has no file left.")
     var untilEmpty = false
 
@@ -60,7 +63,7 @@ struct IngestCommand: AsyncParsableCommand {
         let display = ProgressDisplay()
         if let watch {
             let spool = SpoolIngester(directory: URL(fileURLWithPath: watch, isDirectory: true), transport: transport,
-                                      platform: platform, context: source, maxLineBytes: maxLineBytes)
+                                      platform: platform, context: source, maxLineBytes: maxLineBytes, batchLines: max(1, batchLines))
             guard FileManager.default.fileExists(atPath: watch) else {
                 throw ValidationError("--watch folder \(watch) does not exist")
             }

@@ -39,7 +39,11 @@ let package = Package(
 
         // MARK: Pipeline roles, in the order data flows
         .target(name: "BrandProfiles", dependencies: ["TouchstoneCore", "Yams"]),
-        .target(name: "Ingest", dependencies: ["TouchstoneCore", "Transport"]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Ingest", dependencies: [
+            "TouchstoneCore", "Transport", "Normalize", "CZlib",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "Normalize", dependencies: ["TouchstoneCore", "StreamProcessing"]),
         .target(name: "CImageCodecs", linkerSettings: [
             .linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("webp"),
@@ -82,7 +86,10 @@ let package = Package(
         .target(name: "TouchstoneTestKit", dependencies: ["TouchstoneCore", "Transport", "EmbeddedLog", "KafkaTransport"], path: "Tests/TouchstoneTestKit"),
         .testTarget(name: "TouchstoneCoreTests", dependencies: ["TouchstoneCore"]),
         .testTarget(name: "TransportTests", dependencies: ["TouchstoneTestKit", "EmbeddedLog", "KafkaTransport"]),
-        .testTarget(name: "IngestTests", dependencies: ["TouchstoneTestKit", "Ingest", "Normalize"]),
+        .testTarget(name: "IngestTests", dependencies: [
+            "TouchstoneTestKit", "Ingest", "Normalize", "Web", "EmbeddedLog",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
         .testTarget(name: "HashImagesTests", dependencies: ["TouchstoneTestKit", "HashImages"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TextMatchTests", dependencies: ["TouchstoneTestKit", "TextMatch"]),
         .testTarget(name: "CrossLinkTests", dependencies: ["TouchstoneTestKit", "CrossLink", "Alert"]),

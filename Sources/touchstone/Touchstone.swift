@@ -14,6 +14,7 @@ struct Touchstone: AsyncParsableCommand {
             ProcessCommand.self,
             ReplayCommand.self,
             TopicsCommand.self,
+            IngestCommand.self,
         ]
     )
 

@@ -49,10 +49,14 @@ let package = Package(
             "TouchstoneCore", "StreamProcessing", "BrandProfiles", "CImageCodecs",
         ]),
         .target(name: "TextMatch", dependencies: ["TouchstoneCore", "StreamProcessing", "BrandProfiles"]),
-        .target(name: "CrossLink", dependencies: ["TouchstoneCore", "StreamProcessing"]),
+        .target(name: "CrossLink", dependencies: [
+            "TouchstoneCore", "StreamProcessing",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .target(name: "Alert", dependencies: [
             "TouchstoneCore", "StreamProcessing", "BrandProfiles",
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "Materializer", dependencies: [
             "TouchstoneCore", "StreamProcessing",
@@ -85,7 +89,10 @@ let package = Package(
         .testTarget(name: "IngestTests", dependencies: ["TouchstoneTestKit", "Ingest", "Normalize"]),
         .testTarget(name: "HashImagesTests", dependencies: ["TouchstoneTestKit", "HashImages"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TextMatchTests", dependencies: ["TouchstoneTestKit", "TextMatch"]),
-        .testTarget(name: "CrossLinkTests", dependencies: ["TouchstoneTestKit", "CrossLink", "Alert"]),
+        .testTarget(name: "CrossLinkTests", dependencies: [
+            "TouchstoneTestKit", "CrossLink", "Alert",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
         .testTarget(name: "PipelineTests", dependencies: ["TouchstoneTestKit", "Pipeline", "Web"]),
     ],
     swiftLanguageModes: [.v6]

@@ -193,7 +193,11 @@ public final class CrossLinkEngine {
         case "handle~":
             let a = LinkKeyExtractor.normalizedHandle(new.link.evidence)
             let b = LinkKeyExtractor.normalizedHandle(old.stored.evidence)
-            guard a != b, Levenshtein.distance(a, b, limit: 1) == 1 else { return nil }
+            // Numbered series (`seller10`, `seller11`) are different accounts as often as not:
+            // the one edit must be in the letters.
+            let lettersA = a.filter(\.isLetter), lettersB = b.filter(\.isLetter)
+            guard a != b, lettersA != lettersB, min(lettersA.count, lettersB.count) >= extractor.minimumFuzzyHandleLength,
+                  Levenshtein.distance(a, b, limit: 1) == 1 else { return nil }
             return .init(
                 from: new.id, to: old.id, signal: SignalName.similarHandle.rawValue,
                 detail: "handles '\(new.link.evidence)' (\(new.key)) and '\(old.stored.evidence)' (\(old.key)) are one letter apart",

@@ -92,6 +92,7 @@ let package = Package(
         .testTarget(name: "CrossLinkTests", dependencies: [
             "TouchstoneTestKit", "CrossLink", "Alert",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
         ], exclude: ["make_pdq_fixture.py"]),
         .testTarget(name: "PipelineTests", dependencies: ["TouchstoneTestKit", "Pipeline", "Web"]),
     ],

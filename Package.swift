@@ -53,10 +53,14 @@ let package = Package(
             "TouchstoneCore", "StreamProcessing", "BrandProfiles", "CImageCodecs",
         ]),
         .target(name: "TextMatch", dependencies: ["TouchstoneCore", "StreamProcessing", "BrandProfiles"]),
-        .target(name: "CrossLink", dependencies: ["TouchstoneCore", "StreamProcessing"]),
+        .target(name: "CrossLink", dependencies: [
+            "TouchstoneCore", "StreamProcessing",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .target(name: "Alert", dependencies: [
             "TouchstoneCore", "StreamProcessing", "BrandProfiles",
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "Materializer", dependencies: [
             "TouchstoneCore", "StreamProcessing",
@@ -92,7 +96,11 @@ let package = Package(
         ]),
         .testTarget(name: "HashImagesTests", dependencies: ["TouchstoneTestKit", "HashImages"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TextMatchTests", dependencies: ["TouchstoneTestKit", "TextMatch"]),
-        .testTarget(name: "CrossLinkTests", dependencies: ["TouchstoneTestKit", "CrossLink", "Alert"]),
+        .testTarget(name: "CrossLinkTests", dependencies: [
+            "TouchstoneTestKit", "CrossLink", "Alert",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ], exclude: ["make_pdq_fixture.py"]),
         .testTarget(name: "PipelineTests", dependencies: ["TouchstoneTestKit", "Pipeline", "Web"]),
     ],
     swiftLanguageModes: [.v6]

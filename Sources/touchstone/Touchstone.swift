@@ -10,6 +10,11 @@ struct Touchstone: AsyncParsableCommand {
         discussion: "Data lives in --data (an embedded log, the SQLite view, caches) unless --broker points at Kafka.",
         subcommands: [
             TopicsCommand.self,
+            ExportCommand.self,
+            FindingsCommand.self,
+            DecideCommand.self,
+            ServeCommand.self,
+            MaterializeCommand.self,
         ]
     )
 }

@@ -24,7 +24,7 @@ public enum ExportLine {
     }
 
     /// Scores are rounded to 4 decimals: enough to rank, stable to compare.
-    static func number(_ value: Double) -> String {
+    public static func number(_ value: Double) -> String {
         guard value.isFinite else { return "0" }
         let rounded = (value * 10_000).rounded() / 10_000
         if rounded == rounded.rounded(), abs(rounded) < 1e15 { return String(Int64(rounded)) }

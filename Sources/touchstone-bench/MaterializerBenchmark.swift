@@ -58,7 +58,7 @@ struct MaterializerBenchmark: AsyncParsableCommand {
             let flat = rows.flatMap { table in table.rows.map { (table.sql, $0) } }
             let rawStart = ContinuousClock.now
             for chunkStart in stride(from: 0, to: flat.count, by: perTransaction) {
-                try raw.write { db in
+                try await raw.write { db in
                     for (sql, arguments) in flat[chunkStart..<min(flat.count, chunkStart + perTransaction)] {
                         try db.cachedStatement(sql: sql).execute(arguments: arguments)
                     }
@@ -66,7 +66,7 @@ struct MaterializerBenchmark: AsyncParsableCommand {
             }
             best.raw = min(best.raw, (ContinuousClock.now - rawStart).seconds)
 
-            try DatabaseQueue(path: viewPath.path).writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+            try await DatabaseQueue(path: viewPath.path).writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
             viewSize = ["", "-wal", "-shm"].reduce(Int64(0)) { total, suffix in
                 let size = (try? FileManager.default.attributesOfItem(atPath: viewPath.path + suffix)[.size] as? NSNumber)?.int64Value ?? 0
                 return total + size

@@ -99,7 +99,7 @@ enum MaterializerFixtures {
             ]
             let itemValue = item(platform, id, kind: index % 2 == 0 ? .post : .listing, title: "item \(index)",
                                  picture: index % 4 == 0 ? "p\(index).jpg" : nil)
-            let edges = cluster.map { [ClusterEdge(from: itemValue.key, to: "amazon:id\(index / 2)", signal: .linksTo, detail: "link \(index)", weight: 0.5)] } ?? []
+            let edges = cluster.map { _ in [ClusterEdge(from: itemValue.key, to: "amazon:id\(index / 2)", signal: .linksTo, detail: "link \(index)", weight: 0.5)] } ?? []
             out.append(ItemFindings(item: itemValue, verdicts: verdicts, clusterID: cluster,
                                     linked: cluster == nil ? [] : [LinkedItem(platform: "amazon", itemID: "id\(index / 2)")], edges: edges))
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -72,7 +73,9 @@ import Web
         let services = WebServices(viewPath: path, transport: transport, rightsHolders: ["aurelle": Self.holder],
                                    clock: { "2026-11-30T12:00:00.000Z" })
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = WebApp.makeApplication(services: services, host: "127.0.0.1", port: 0, onServerRunning: { port in
+        var quiet = Logger(label: "touchstone.web.test")
+        quiet.logLevel = .critical  // cancelling the server task at the end of each test is not an error
+        let app = WebApp.makeApplication(services: services, host: "127.0.0.1", port: 0, logger: quiet, onServerRunning: { port in
             portContinuation.yield(port)
             portContinuation.finish()
         })

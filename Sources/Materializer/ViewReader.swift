@@ -41,6 +41,8 @@ public struct FindingSummary: Codable, Sendable, Hashable {
     public var kind: ItemKind
     public var url: String?
     public var title: String?
+    /// The start of the item's text (caption, description), for display.
+    public var text: String?
     public var account: String?
     public var severity: Severity
     public var score: Double
@@ -53,7 +55,7 @@ public struct FindingSummary: Codable, Sendable, Hashable {
     public var judgedAt: String
 
     enum CodingKeys: String, CodingKey {
-        case brand, platform, kind, url, title, account, severity, score, reasons, linked, decision
+        case brand, platform, kind, url, title, text, account, severity, score, reasons, linked, decision
         case itemID = "item_id"
         case clusterID = "cluster_id"
         case judgedAt = "judged_at"
@@ -73,6 +75,8 @@ public struct ClusterMember: Codable, Sendable, Hashable {
     public var kind: ItemKind
     public var url: String?
     public var title: String?
+    /// The start of the item's text (caption, description), for display.
+    public var text: String?
     public var account: String?
     public var severity: Severity
     public var score: Double
@@ -83,7 +87,7 @@ public struct ClusterMember: Codable, Sendable, Hashable {
     public var pictures: [Picture]
 
     enum CodingKeys: String, CodingKey {
-        case platform, kind, url, title, account, severity, score, pictures
+        case platform, kind, url, title, text, account, severity, score, pictures
         case itemID = "item_id"
         case rawSHA256 = "raw_sha256"
         case rawSource = "raw_source"
@@ -239,7 +243,7 @@ public final class ViewReader: Sendable {
     static func forEachFinding(_ filter: FindingFilter, db: Database, _ body: (FindingSummary) throws -> Void) throws {
         var sql = """
             SELECT f.key, f.brand, f.platform, f.item_id, f.severity, f.score, f.cluster_id, f.judged_at,
-                   i.kind, i.url, i.title, i.account_handle, i.account_id, d.action AS decision
+                   i.kind, i.url, i.title, substr(i.text, 1, 200) AS text, i.account_handle, i.account_id, d.action AS decision
             FROM findings f JOIN items i ON i.key = f.key
             LEFT JOIN decision_state d ON d.brand = f.brand AND d.platform = f.platform AND d.item_id = f.item_id
             WHERE 1
@@ -268,7 +272,7 @@ public final class ViewReader: Sendable {
             }
             try body(FindingSummary(
                 brand: brand, platform: row["platform"], itemID: row["item_id"],
-                kind: ItemKind(rawValue: row["kind"]) ?? .post, url: row["url"], title: row["title"],
+                kind: ItemKind(rawValue: row["kind"]) ?? .post, url: row["url"], title: row["title"], text: row["text"],
                 account: row["account_handle"] ?? row["account_id"],
                 severity: Severity(rawValue: row["severity"]) ?? .none, score: row["score"], reasons: reasons,
                 clusterID: row["cluster_id"], linked: try linked(key: key, db: db), decision: row["decision"],
@@ -343,7 +347,7 @@ public final class ViewReader: Sendable {
         let members = try Row.fetchAll(
             db,
             sql: """
-                SELECT i.key, i.platform, i.item_id, i.kind, i.url, i.title, i.account_handle, i.account_id,
+                SELECT i.key, i.platform, i.item_id, i.kind, i.url, i.title, substr(i.text, 1, 200) AS text, i.account_handle, i.account_id,
                        i.raw_sha256, i.raw_source, i.raw_line,
                        coalesce(max(f.severity_rank), 0) AS rank, coalesce(max(f.score), 0) AS score
                 FROM items i LEFT JOIN findings f ON f.key = i.key
@@ -367,7 +371,7 @@ public final class ViewReader: Sendable {
             }
             return ClusterMember(
                 platform: member["platform"], itemID: member["item_id"], kind: ItemKind(rawValue: member["kind"]) ?? .post,
-                url: member["url"], title: member["title"], account: member["account_handle"] ?? member["account_id"],
+                url: member["url"], title: member["title"], text: member["text"], account: member["account_handle"] ?? member["account_id"],
                 severity: Severity.allCases[min(max(member["rank"] as Int, 0), 4)], score: member["score"],
                 rawSHA256: member["raw_sha256"], rawSource: member["raw_source"], rawLine: member["raw_line"], pictures: pictures)
         }

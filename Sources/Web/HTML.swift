@@ -59,6 +59,21 @@ enum HTML {
             }.joined()
     }
 
+    /// What to call an item in a list: its title, else the start of its text.
+    static func label(title: String?, text: String?, kind: ItemKind) -> String {
+        if let title, !title.isEmpty { return escape(title) }
+        if let text, !text.isEmpty {
+            return "<span class=\"snippet\">“" + escape(text.count > 120 ? String(text.prefix(119)) + "…" : text) + "”</span>"
+        }
+        return "(\(kind.rawValue))"
+    }
+
+    /// An item key (`platform:item_id`) as a platform badge and the id.
+    static func key(_ key: String) -> String {
+        guard let colon = key.firstIndex(of: ":") else { return "<code>\(escape(key))</code>" }
+        return platform(String(key[..<colon])) + " <code>\(escape(String(key[key.index(after: colon)...])))</code>"
+    }
+
     static func short(_ hash: String?) -> String {
         guard let hash else { return "<span class=\"muted\">—</span>" }
         return "<code title=\"\(escape(hash))\">\(escape(String(hash.prefix(16))))…</code>"
@@ -115,10 +130,11 @@ enum HTML {
                   \(thumb)
                   <div class="body">
                     <div>\(platform(member.platform)) \(idHTML) \(badge(member.severity))</div>
-                    <div class="title">\(escape(member.title ?? member.kind.rawValue))</div>
+                    <div class="title">\(label(title: member.title, text: member.text, kind: member.kind))</div>
                     <div class="muted">\(member.account.map { "@" + escape($0) } ?? "")</div>
                     \(member.url.map { "<div class=\"url\"><a href=\"\(escape($0))\" rel=\"noreferrer\">\(escape($0))</a></div>" } ?? "")
                     <div class="muted small">record SHA-256 \(short(member.rawSHA256))</div>
+                    \(member.pictures.map { p in "<div class=\"muted small\">picture SHA-256 \(short(p.sha256))" + (p.matches ?? []).prefix(1).map { " · matches \(escape($0.reference)) at distance \($0.distance)" }.joined() + "</div>" }.joined())
                   </div>
                 </article>
                 """
@@ -127,7 +143,7 @@ enum HTML {
         if !cluster.edges.isEmpty {
             html += "<h3>How they are linked</h3><table class=\"edges\"><thead><tr><th>From</th><th></th><th>To</th><th>Signal</th><th>Evidence</th></tr></thead><tbody>"
             for edge in cluster.edges {
-                html += "<tr><td><code>\(escape(edge.from))</code></td><td>→</td><td><code>\(escape(edge.to))</code></td><td><span class=\"signal\">\(edge.signal.rawValue)</span></td><td>\(escape(edge.detail))</td></tr>"
+                html += "<tr><td>\(key(edge.from))</td><td>→</td><td>\(key(edge.to))</td><td><span class=\"signal\">\(edge.signal.rawValue)</span></td><td>\(escape(edge.detail))</td></tr>"
             }
             html += "</tbody></table>"
         }
@@ -209,7 +225,7 @@ enum HTML {
         .card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px 18px;margin-top:14px}.grid .card{margin-top:0}
         .card h2{margin-top:4px}
         blockquote{margin:10px 0 0;padding:8px 12px;border-left:3px solid var(--line);color:#374151;background:#fafbfc}
-        form.decide{display:flex;flex-direction:column;gap:8px}.buttons{display:flex;flex-wrap:wrap;gap:6px}
+        form.decide{display:flex;flex-direction:column;gap:8px}.buttons{display:grid;grid-template-columns:1fr 1fr;gap:6px}
         ul.history{padding-left:18px}
         dl.evidence{display:grid;grid-template-columns:90px 1fr;gap:6px 12px;margin:0}dl.evidence dt{color:var(--muted);font-size:12px;padding-top:2px}dl.evidence dd{margin:0}
         dl.evidence ul{margin:0;padding-left:16px}
@@ -218,7 +234,9 @@ enum HTML {
         figure.picture{margin:0;width:220px;background:#fafbfc;border:1px solid var(--line);border-radius:8px;overflow:hidden}
         figure.picture img{width:100%;height:160px;object-fit:cover;display:block;background:#e5e7eb}
         figure.picture figcaption{padding:6px 8px;font-size:12px}.match{color:#7c2d12}.error{color:#b91c1c}
-        .members{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:12px}
+        .snippet{font-weight:500;font-style:italic}
+        .cluster-card .badge,.member .badge{align-self:flex-start}
+        .members{margin-top:14px;display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:12px}
         .member{display:flex;gap:12px;background:var(--card);border:1px solid var(--line);border-left:4px solid var(--none);border-radius:10px;padding:10px}
         .member.sev-critical{border-left-color:var(--critical)}.member.sev-high{border-left-color:var(--high)}.member.sev-medium{border-left-color:var(--medium)}.member.sev-low{border-left-color:var(--low)}
         .member.current{box-shadow:0 0 0 2px var(--accent)}

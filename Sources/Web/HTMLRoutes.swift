@@ -76,7 +76,7 @@ struct HTMLRoutes: Sendable {
                 html += """
                     <a class="cluster-card sev-\(cluster.maxSeverity.rawValue)" href="/clusters/\(HTML.path(cluster.clusterID))">
                       \(HTML.badge(cluster.maxSeverity))
-                      <span class="platforms">\(cluster.platforms.map { HTML.platform($0) }.joined(separator: " → "))</span>
+                      <span class="platforms">\(cluster.platforms.map { HTML.platform($0) }.joined(separator: " + "))</span>
                       <span class="muted">\(cluster.itemCount) items · \(HTML.escape(cluster.brands.joined(separator: ", ")))</span>
                     </a>
                     """
@@ -99,7 +99,7 @@ struct HTMLRoutes: Sendable {
                     <tr\(finding.decision == "dismissed" ? " class=\"dismissed\"" : "")>
                       <td class="score">\(HTML.score(finding.score))</td>
                       <td>\(HTML.platform(finding.platform)) <a href="\(href)"><code>\(HTML.escape(finding.itemID))</code></a><div class="muted">\(HTML.escape(finding.brand))</div></td>
-                      <td><div class="title">\(HTML.escape(finding.title ?? "(\(finding.kind.rawValue))"))</div><div class="muted">\(finding.account.map { "@" + HTML.escape($0) } ?? "")</div></td>
+                      <td><div class="title">\(HTML.label(title: finding.title, text: finding.text, kind: finding.kind))</div><div class="muted">\(finding.account.map { "@" + HTML.escape($0) } ?? "")</div></td>
                       <td><ul class="reasons">\(why)</ul></td>
                       <td>\(finding.clusterID.map { "<a href=\"/clusters/\(HTML.path($0))\">\(finding.linked.count + 1) items</a>" } ?? "<span class=\"muted\">—</span>")</td>
                       <td>\(HTML.decision(finding.decision))</td>
@@ -119,7 +119,7 @@ struct HTMLRoutes: Sendable {
             <p class="crumbs"><a href="/">Findings</a> › \(HTML.platform(finding.platform)) <code>\(HTML.escape(finding.itemID))</code></p>
             <header class="finding-head sev-\(finding.severity.rawValue)">
               <div>\(HTML.badge(finding.severity)) <span class="score big">\(HTML.score(finding.score))</span> \(HTML.decision(finding.decision))</div>
-              <h1>\(HTML.escape(item.title ?? "\(finding.platform) \(finding.kind.rawValue) \(finding.itemID)"))</h1>
+              <h1>\(HTML.escape(item.title ?? "\(finding.platform) \(finding.kind.rawValue) \(finding.itemID)\(item.account?.handle.map { " by @" + $0 } ?? "")"))</h1>
               <p class="muted">\(HTML.escape(finding.brand)) · \(HTML.platform(finding.platform)) \(finding.kind.rawValue)
                 \(item.account.flatMap { $0.handle ?? $0.id }.map { " · @" + HTML.escape($0) } ?? "")
                 \(item.price.map { " · " + HTML.escape("\($0.amount) \($0.currency ?? "")") } ?? "")
@@ -167,7 +167,7 @@ struct HTMLRoutes: Sendable {
             <p class="crumbs"><a href="/">Findings</a> › cluster <code>\(HTML.escape(id))</code></p>
             <header class="finding-head sev-\(cluster.summary.maxSeverity.rawValue)">
               <div>\(HTML.badge(cluster.summary.maxSeverity)) <span class="score big">\(HTML.score(cluster.summary.maxScore))</span></div>
-              <h1>\(cluster.summary.platforms.map { HTML.platform($0) }.joined(separator: " → "))</h1>
+              <h1>Operation across \(cluster.summary.platforms.map { HTML.platform($0) }.joined(separator: " + "))</h1>
               <p class="muted">\(cluster.summary.itemCount) items · brands: \(HTML.escape(cluster.summary.brands.joined(separator: ", ")))</p>
             </header>
             """ + HTML.cluster(cluster, highlight: nil)

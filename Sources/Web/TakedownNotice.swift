@@ -112,6 +112,12 @@ public enum NoticeDrafter {
         }
     }
 
+    /// `instagram:178956…` as `Instagram 178956…`.
+    static func itemName(_ key: String) -> String {
+        guard let colon = key.firstIndex(of: ":") else { return key }
+        return platformName(String(key[..<colon])) + " " + key[key.index(after: colon)...]
+    }
+
     /// Drafts the notice for `detail`'s finding. `holder` comes from the brand's
     /// profile; without one, placeholders mark what the attorney must fill in.
     public static func draft(_ detail: FindingDetail, holder: RightsHolder?, draftedAt: String) -> TakedownNotice {
@@ -176,7 +182,7 @@ public enum NoticeDrafter {
             add("   Account:    \(account)\(item.account?.id.map { $0 != account ? " (id \($0))" : "" } ?? "")")
         }
         if let title = item.title, !title.isEmpty { add("   Title:      \(title)") }
-        if let price = item.price { add("   Price:      \(price.amount) \(price.currency ?? "")".trimmingCharacters(in: .whitespaces)) }
+        if let price = item.price { add("   Price:      \(price.amount)\(price.currency.map { " " + $0 } ?? "")") }
         if let posted = item.postedAt { add("   Posted:     \(posted)") }
         if let captured = item.raw?.capturedAt { add("   Captured:   \(captured)") }
         add()
@@ -195,7 +201,7 @@ public enum NoticeDrafter {
             add()
             add("   This \(finding.kind.rawValue) is one part of a coordinated operation across \(cluster.summary.platforms.map(platformName).joined(separator: ", ")): items that look unremarkable alone are tied together as follows.")
             for edge in cluster.edges.prefix(12) {
-                add("   - \(edge.from) → \(edge.to): \(describe(edge.signal)) (\(edge.detail))")
+                add("   - \(itemName(edge.from)) → \(itemName(edge.to)): \(describe(edge.signal)) (\(edge.detail))")
             }
             if cluster.edges.count > 12 { add("   - … and \(cluster.edges.count - 12) further links, listed in the evidence file.") }
         }

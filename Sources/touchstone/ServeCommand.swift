@@ -36,7 +36,8 @@ struct ServeCommand: AsyncParsableCommand {
         let app = WebApp.makeApplication(
             services: services, host: host, port: port, extraRoutes: extraRoutes,
             onServerRunning: { port in
-                print("touchstone: serving http://\(host):\(port)/ (UI) and /api/findings (JSON); Ctrl-C stops")
+                // Unbuffered, so that scripts waiting for this line see it at once.
+                FileHandle.standardOutput.write(Data("touchstone: serving http://\(host):\(port)/ (UI) and /api/findings (JSON); Ctrl-C stops\n".utf8))
             })
         try await app.runService()
         await services.shutdown()

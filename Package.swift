@@ -63,11 +63,12 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "Materializer", dependencies: [
-            "TouchstoneCore", "StreamProcessing",
+            "TouchstoneCore", "Transport", "StreamProcessing",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Web", dependencies: [
-            "TouchstoneCore", "Transport", "Ingest", "Materializer",
+            "TouchstoneCore", "Transport", "Ingest", "Materializer", "Yams",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .target(name: "Pipeline", dependencies: [
@@ -82,7 +83,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "touchstone-bench", dependencies: [
-            "Pipeline",
+            "Pipeline", "Materializer",
+            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

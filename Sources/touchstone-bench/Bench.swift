@@ -10,6 +10,7 @@ struct Bench: AsyncParsableCommand {
         abstract: "Benchmarks with same-run baselines.",
         subcommands: [
             EmbeddedLogBenchmark.self,
+            MaterializerBenchmark.self,
         ]
     )
 }

@@ -15,6 +15,11 @@ struct Touchstone: AsyncParsableCommand {
             ReplayCommand.self,
             TopicsCommand.self,
             IngestCommand.self,
+            ExportCommand.self,
+            FindingsCommand.self,
+            DecideCommand.self,
+            ServeCommand.self,
+            MaterializeCommand.self,
         ]
     )
 

@@ -48,7 +48,8 @@ let package = Package(
         .target(name: "HashImages", dependencies: [
             "TouchstoneCore", "StreamProcessing", "BrandProfiles", "CImageCodecs",
         ]),
-        .target(name: "TextMatch", dependencies: ["TouchstoneCore", "StreamProcessing", "BrandProfiles"]),
+        .target(name: "TextMatch", dependencies: ["TouchstoneCore", "StreamProcessing", "BrandProfiles"],
+                exclude: ["Data/make_confusables.py", "Data/README.md"]),
         .target(name: "CrossLink", dependencies: ["TouchstoneCore", "StreamProcessing"]),
         .target(name: "Alert", dependencies: [
             "TouchstoneCore", "StreamProcessing", "BrandProfiles",

@@ -52,16 +52,9 @@ let package = Package(
         .target(name: "HashImages", dependencies: [
             "TouchstoneCore", "StreamProcessing", "BrandProfiles", "CImageCodecs",
         ]),
-        .target(name: "TextMatch", dependencies: ["TouchstoneCore", "StreamProcessing", "BrandProfiles"]),
-        .target(name: "CrossLink", dependencies: [
         .target(name: "TextMatch", dependencies: ["TouchstoneCore", "StreamProcessing", "BrandProfiles"],
                 exclude: ["Data/make_confusables.py", "Data/README.md"]),
-        .target(name: "CrossLink", dependencies: ["TouchstoneCore", "StreamProcessing"]),
-        .target(name: "Alert", dependencies: [
-            "TouchstoneCore", "StreamProcessing", "BrandProfiles",
-            .product(name: "Crypto", package: "swift-crypto"),
-        ]),
-        .target(name: "Materializer", dependencies: [
+        .target(name: "CrossLink", dependencies: [
             "TouchstoneCore", "StreamProcessing",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),

@@ -60,7 +60,7 @@ public struct TopicDefinition: Sendable {
         do {
             document = try JSONValue.parse(value)
         } catch {
-            throw SchemaViolation(path: "$", reason: "not JSON: \(error)")
+            throw SchemaViolation(path: "$", reason: "\(error)")
         }
         try valueSchema.validate(document)
     }
@@ -143,7 +143,7 @@ public struct JSONSchema: Sendable {
         let schema = try resolve(rawSchema)
         if let type = schema["type"] {
             let allowed = type.array?.compactMap(\.string) ?? [type.string].compactMap { $0 }
-            let actual = value.typeName
+            let actual = value.schemaTypeName
             let matches = allowed.contains(actual) || (actual == "integer" && allowed.contains("number"))
             guard matches else {
                 throw SchemaViolation(path: path, reason: "expected \(allowed.joined(separator: " or ")), got \(actual)")
@@ -233,6 +233,17 @@ extension JSONValue {
     /// Members by name; a repeated name resolves to its first occurrence, as ``JSONObject`` does.
     var object: [String: JSONValue]? { objectValue?.dictionary }
     var number: Double? { if case .number(let n) = self { return Double(n) }; return nil }
+    /// The JSON Schema type name (`integer` for a number without fraction or exponent).
+    var schemaTypeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "boolean"
+        case .number: integer != nil ? "integer" : "number"
+        case .string: "string"
+        case .array: "array"
+        case .object: "object"
+        }
+    }
     /// The value as an integer, when it is a number written without fraction or exponent.
     var integer: Int64? {
         if case .number(let n) = self, !n.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) { return Int64(n) }

@@ -112,7 +112,7 @@ import TouchstoneCore
         (#"{"schema":1,"platform":"x","item_id":1,"kind":"post","pictures":[],"links":[],"hashtags":[],"mentions":[],"contacts":[]}"#, "$.item_id: expected string, got integer"),
         (#"{"schema":1,"platform":"x","item_id":"1","kind":"post","pictures":[{"url":"u","pdq":"xyz"}],"links":[],"hashtags":[],"mentions":[],"contacts":[]}"#, "$.pictures[0].pdq: \"xyz\" does not match"),
         (#"{"schema":2,"platform":"x","item_id":"1","kind":"post","pictures":[],"links":[],"hashtags":[],"mentions":[],"contacts":[]}"#, "$.schema: must be one of 1"),
-        (#"{"schema":1,"platform":"x","#, "not JSON: unexpected end of input"),
+        (#"{"schema":1,"platform":"x","#, "not JSON at byte 27"),
         (#"[1,2]"#, "expected object, got array"),
     ])
     func violationsNameTheFieldAndReason(_ line: String, _ expected: String) {

@@ -76,7 +76,7 @@ let package = Package(
             "TouchstoneCore", "Transport", "EmbeddedLog", "KafkaTransport", "StreamProcessing",
             "BrandProfiles", "Ingest", "Normalize", "HashImages", "TextMatch", "CrossLink",
             "Alert", "Materializer",
-        ]),
+        ], resources: [.copy("Demo")]),
 
         // MARK: Executables
         .executableTarget(name: "touchstone", dependencies: [

@@ -3,7 +3,7 @@
 pictures, the item pictures, and the message files. Everything here is drawn
 by this script (Pillow), so it is ours to release under CC0.
 
-    python3 demo/make_demo_data.py      # from the repository root; needs Pillow
+    python3 Sources/Pipeline/Demo/make_demo_data.py      # from the repository root; needs Pillow
 """
 import json
 import math

@@ -1,3 +1,4 @@
+import EmbeddedLog
 import Foundation
 import Materializer
 import Pipeline

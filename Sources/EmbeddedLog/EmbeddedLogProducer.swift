@@ -23,7 +23,10 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
         /// Messages accepted by `send`, and how many of them are written.
         var accepted = 0
         var written = 0
+        /// A drain is queued to run now.
         var drainScheduled = false
+        /// A drain is due after `linger`.
+        var lingerArmed = false
         var spaceWaiters: [CheckedContinuation<Void, Never>] = []
         var flushWaiters: [(target: Int, continuation: CheckedContinuation<Void, any Error>)] = []
         var failure: TransportError?
@@ -78,9 +81,13 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
                 state.waitingBytes += size
                 state.accepted += 1
                 if state.drainScheduled { return .accepted(scheduleNow: false, scheduleLater: false) }
-                state.drainScheduled = true
-                return state.waitingBytes >= options.batchBytes
-                    ? .accepted(scheduleNow: true, scheduleLater: false) : .accepted(scheduleNow: false, scheduleLater: true)
+                if state.waitingBytes >= options.batchBytes {
+                    state.drainScheduled = true
+                    return .accepted(scheduleNow: true, scheduleLater: false)
+                }
+                if state.lingerArmed { return .accepted(scheduleNow: false, scheduleLater: false) }
+                state.lingerArmed = true
+                return .accepted(scheduleNow: false, scheduleLater: true)
             }
             switch outcome {
             case .accepted(let now, let later):
@@ -88,7 +95,10 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
                 if later {
                     let delay = options.linger.components
                     let nanoseconds = Int(delay.seconds) * 1_000_000_000 + Int(delay.attoseconds / 1_000_000_000)
-                    queue.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { self.drain() }
+                    queue.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) {
+                        self.state.withLock { $0.lingerArmed = false }
+                        self.drain()
+                    }
                 }
                 return
             case .failed(let error):

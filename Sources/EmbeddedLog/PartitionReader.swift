@@ -127,12 +127,12 @@ final class PartitionReader {
         guard cursor >= 0, cursor <= bufferFill else { return false }
         buffer.withUnsafeBytes { raw in
             let bytes = UnsafeRawBufferPointer(rebasing: raw[0..<bufferFill])
-            while out.count < max, case .valid(let size) = RecordFormat.check(bytes, at: cursor) {
+            while out.count < max, case .valid(let size) = RecordFormat.check(bytes, at: cursor, checkLayout: false) {
                 let body = UnsafeRawBufferPointer(rebasing: bytes[(cursor + RecordFormat.frameHeaderSize)..<(cursor + size)])
-                if let record = RecordFormat.decode(body) {
-                    out.append(ConsumedMessage(topic: topic, partition: partition, offset: nextOffset, key: record.key,
-                                               value: record.value, headers: record.headers, timestamp: record.timestamp))
-                }
+                // A body whose checksum matches but whose lengths do not add up is damage: stop before it.
+                guard let record = RecordFormat.decode(body) else { break }
+                out.append(ConsumedMessage(topic: topic, partition: partition, offset: nextOffset, key: record.key,
+                                           value: record.value, headers: record.headers, timestamp: record.timestamp))
                 nextOffset += 1
                 cursor += size
                 took = true

@@ -10,13 +10,11 @@ import Transport
 /// buffered or being written, `send` suspends until a write completes
 /// (backpressure instead of an error or unbounded memory).
 final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
-    private struct Batch {
-        var frames: [UInt8] = []
-        var count = 0
-    }
-
     private struct State {
-        var batches: [TopicPartition: Batch] = [:]
+        /// Records waiting to be written, per partition.
+        var batches: [TopicPartition: FrameBuffer] = [:]
+        /// Topic settings, loaded once per topic.
+        var settings: [String: TopicSettings] = [:]
         /// Bytes buffered plus bytes being written.
         var bufferedBytes = 0
         var waitingBytes = 0
@@ -37,7 +35,6 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
     private let transport: EmbeddedLogTransport
     private let options: EmbeddedLogOptions
     private let state = Mutex(State())
-    private let settingsCache = Mutex<[String: TopicSettings]>([:])
     private let queue = DispatchQueue(label: "touchstone.embedded-log.producer")
     /// Only touched on `queue`.
     nonisolated(unsafe) private var appenders: [TopicPartition: PartitionAppender] = [:]
@@ -48,35 +45,41 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
     }
 
     private func settings(_ topic: String) throws -> TopicSettings {
-        if let cached = settingsCache.withLock({ $0[topic] }) { return cached }
+        if let cached = state.withLock({ $0.settings[topic] }) { return cached }
         let loaded = try transport.settings(topic)
-        settingsCache.withLock { $0[topic] = loaded }
+        state.withLock { $0.settings[topic] = loaded }
         return loaded
     }
 
     func send(_ message: OutgoingMessage) async throws {
-        let settings = try settings(message.topic)
-        if let partition = message.partition, !(0..<settings.partitions).contains(partition) {
-            throw TransportError(.unknownPartition, "topic '\(message.topic)' has partitions 0..<\(settings.partitions); cannot send to \(partition)")
-        }
         let timestamp = message.timestamp ?? Clock.nowMilliseconds()
         while true {
-            enum Outcome { case accepted(scheduleNow: Bool, scheduleLater: Bool), full, failed(TransportError) }
+            enum Outcome { case accepted(scheduleNow: Bool, scheduleLater: Bool), full, failed(TransportError), needSettings }
             let outcome: Outcome = try state.withLock { state in
                 if state.closed { return .failed(TransportError(.closed, "send on a closed producer")) }
+                guard let settings = state.settings[message.topic] else { return .needSettings }
                 if state.bufferedBytes >= options.bufferBytes { return .full }
-                let partition = message.partition
-                    ?? message.key.map { Murmur2Partitioner.partition(key: $0, partitions: settings.partitions) }
-                    ?? {
-                        state.nextSpreadPartition &+= 1
-                        return Int32(state.nextSpreadPartition % Int(settings.partitions))
-                    }()
+                let partition: Int32
+                if let explicit = message.partition {
+                    guard explicit >= 0 && explicit < settings.partitions else {
+                        return .failed(TransportError(.unknownPartition, "topic '\(message.topic)' has partitions 0..<\(settings.partitions); cannot send to \(explicit)"))
+                    }
+                    partition = explicit
+                } else if let key = message.key {
+                    partition = Murmur2Partitioner.partition(key: key, partitions: settings.partitions)
+                } else {
+                    state.nextSpreadPartition &+= 1
+                    partition = Int32(state.nextSpreadPartition % Int(settings.partitions))
+                }
                 let position = TopicPartition(topic: message.topic, partition: partition)
-                let before = state.batches[position]?.frames.count ?? 0
-                try RecordFormat.append(to: &state.batches[position, default: Batch()].frames,
-                                        timestamp: timestamp, key: message.key, value: message.value, headers: message.headers)
-                state.batches[position]!.count += 1
-                let size = state.batches[position]!.frames.count - before
+                let buffer: FrameBuffer
+                if let existing = state.batches[position] {
+                    buffer = existing
+                } else {
+                    buffer = FrameBuffer(capacity: options.batchBytes + 4096)
+                    state.batches[position] = buffer
+                }
+                let size = try buffer.append(timestamp: timestamp, key: message.key, value: message.value, headers: message.headers)
                 state.bufferedBytes += size
                 state.waitingBytes += size
                 state.accepted += 1
@@ -103,6 +106,9 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
                 return
             case .failed(let error):
                 throw error
+            case .needSettings:
+                let loaded = try transport.settings(message.topic)
+                state.withLock { $0.settings[message.topic] = loaded }
             case .full:
                 await withCheckedContinuation { continuation in
                     let resumeNow = state.withLock { state -> Bool in
@@ -128,11 +134,11 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
         var bytes = 0
         var failure: TransportError?
         for (position, batch) in batches.sorted(by: { $0.key < $1.key }) {
-            bytes += batch.frames.count
+            bytes += batch.count
             guard failure == nil else { continue }
             do {
                 let appender = try appender(for: position)
-                _ = try batch.frames.withUnsafeBytes { try appender.append($0, count: batch.count) }
+                try appender.append(batch.bytes, count: batch.records)
             } catch {
                 failure = error as? TransportError
                     ?? TransportError(.io, "cannot append to \(position): \(error)")

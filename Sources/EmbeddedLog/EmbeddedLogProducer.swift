@@ -15,6 +15,9 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
         var batches: [TopicPartition: FrameBuffer] = [:]
         /// Topic settings, loaded once per topic.
         var settings: [String: TopicSettings] = [:]
+        /// The batch the previous send went to: most sends go where the last one did.
+        var lastBatch: (position: TopicPartition, buffer: FrameBuffer)?
+        var lastSettings: TopicSettings?
         /// Bytes buffered plus bytes being written.
         var bufferedBytes = 0
         var waitingBytes = 0
@@ -57,7 +60,14 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
             enum Outcome { case accepted(scheduleNow: Bool, scheduleLater: Bool), full, failed(TransportError), needSettings }
             let outcome: Outcome = try state.withLock { state in
                 if state.closed { return .failed(TransportError(.closed, "send on a closed producer")) }
-                guard let settings = state.settings[message.topic] else { return .needSettings }
+                let settings: TopicSettings
+                if let last = state.lastSettings, last.name == message.topic {
+                    settings = last
+                } else {
+                    guard let found = state.settings[message.topic] else { return .needSettings }
+                    settings = found
+                    state.lastSettings = found
+                }
                 if state.bufferedBytes >= options.bufferBytes { return .full }
                 let partition: Int32
                 if let explicit = message.partition {
@@ -73,11 +83,15 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
                 }
                 let position = TopicPartition(topic: message.topic, partition: partition)
                 let buffer: FrameBuffer
-                if let existing = state.batches[position] {
+                if let last = state.lastBatch, last.position == position {
+                    buffer = last.buffer
+                } else if let existing = state.batches[position] {
                     buffer = existing
+                    state.lastBatch = (position, existing)
                 } else {
                     buffer = FrameBuffer(capacity: options.batchBytes + 4096)
                     state.batches[position] = buffer
+                    state.lastBatch = (position, buffer)
                 }
                 let size = try buffer.append(timestamp: timestamp, key: message.key, value: message.value, headers: message.headers)
                 state.bufferedBytes += size
@@ -127,6 +141,7 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
         let (batches, target, wantsSync) = state.withLock { state in
             let batches = state.batches
             state.batches = [:]
+            state.lastBatch = nil
             state.waitingBytes = 0
             state.drainScheduled = false
             return (batches, state.accepted, !state.flushWaiters.isEmpty)
@@ -138,6 +153,7 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
             guard failure == nil else { continue }
             do {
                 let appender = try appender(for: position)
+                batch.seal()
                 try appender.append(batch.bytes, count: batch.records)
             } catch {
                 failure = error as? TransportError

@@ -49,7 +49,8 @@ enum RecordFormat {
     }
 
     /// Writes one framed record of `size` bytes (from ``checkedFrameSize``) at `destination`.
-    static func write(to destination: UnsafeMutableRawPointer, size: Int, timestamp: Int64, key: [UInt8]?, value: [UInt8], headers: [MessageHeader]) {
+    /// With `checksum: false` the CRC is left for ``seal(_:size:)`` (the producer's writer thread does it).
+    static func write(to destination: UnsafeMutableRawPointer, size: Int, timestamp: Int64, key: [UInt8]?, value: [UInt8], headers: [MessageHeader], checksum: Bool = true) {
         var cursor = destination
         @inline(__always) func put<T: FixedWidthInteger>(_ integer: T) {
             cursor.storeBytes(of: integer.littleEndian, as: T.self)
@@ -81,8 +82,14 @@ enum RecordFormat {
             put(Int32(header.value.count))
             header.value.withUnsafeBytes { put($0) }
         }
-        let crc = CRC32C.checksum(UnsafeRawBufferPointer(start: destination + frameHeaderSize, count: size - frameHeaderSize))
-        (destination + 4).storeBytes(of: crc.littleEndian, as: UInt32.self)
+        if checksum { seal(destination, size: size) }
+    }
+
+    /// Computes and stores the CRC of the frame at `frame`.
+    @inline(__always)
+    static func seal(_ frame: UnsafeMutableRawPointer, size: Int) {
+        let crc = CRC32C.checksum(UnsafeRawBufferPointer(start: frame + frameHeaderSize, count: size - frameHeaderSize))
+        (frame + 4).storeBytes(of: crc.littleEndian, as: UInt32.self)
     }
 
     /// Appends one framed record to `buffer` (tests and tools; the producer writes into a ``FrameBuffer``).
@@ -184,7 +191,8 @@ enum RecordFormat {
 }
 
 /// A growable byte buffer of framed records that the producer writes into with
-/// plain stores (no per-record array bookkeeping), handed whole to the appender.
+/// plain stores (no per-record array bookkeeping), handed whole to the appender
+/// after ``seal()`` has filled in the checksums.
 final class FrameBuffer: @unchecked Sendable {
     private(set) var base: UnsafeMutableRawPointer
     private(set) var count = 0
@@ -211,9 +219,20 @@ final class FrameBuffer: @unchecked Sendable {
             base = bigger
             capacity = grown
         }
-        RecordFormat.write(to: base + count, size: size, timestamp: timestamp, key: key, value: value, headers: headers)
+        RecordFormat.write(to: base + count, size: size, timestamp: timestamp, key: key, value: value, headers: headers, checksum: false)
         count += size
         records += 1
         return size
+    }
+
+    /// Fills in the CRC of every frame. Done by the writer thread, so that on a
+    /// multi-core machine checksumming overlaps with the senders' framing.
+    func seal() {
+        var position = 0
+        while position < count {
+            let size = RecordFormat.frameHeaderSize + Int(UInt32(littleEndian: (base + position).loadUnaligned(as: UInt32.self)))
+            RecordFormat.seal(base + position, size: size)
+            position += size
+        }
     }
 }

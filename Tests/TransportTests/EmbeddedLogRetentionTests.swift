@@ -88,4 +88,19 @@ import Transport
         try await consumer.close()
         #expect(got.map(\.offset) == Array(0..<500))
     }
+
+    @Test func recordsLargerThanTheReadBufferRoundTrip() async throws {
+        let transport = try makeTransport(segmentBytes: 64 << 20)
+        defer { try? FileManager.default.removeItem(at: transport.directory) }
+        try await transport.createTopic(TopicSpec(name: "big", partitions: 1))
+        let sizes = [10, 3 << 20, 70_000, 1 << 20, 5]
+        let producer = try await transport.makeProducer()
+        for (i, size) in sizes.enumerated() {
+            try await producer.send(OutgoingMessage(topic: "big", key: nil, value: [UInt8](repeating: UInt8(i), count: size), partition: 0))
+        }
+        try await producer.close()
+        let got = try await readAll(transport, topic: "big")
+        #expect(got.map(\.value.count) == sizes)
+        #expect(got.enumerated().allSatisfy { $0.element.value.allSatisfy { [b = UInt8($0.offset)] in $0 == b } })
+    }
 }

@@ -11,6 +11,7 @@ struct Bench: AsyncParsableCommand {
         subcommands: [
             EmbeddedLogBenchmark.self,
             MaterializerBenchmark.self,
+            IngestBenchmark.self,
         ]
     )
 }

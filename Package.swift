@@ -47,6 +47,9 @@ let package = Package(
         ]),
         .target(name: "HashImages", dependencies: [
             "TouchstoneCore", "StreamProcessing", "BrandProfiles", "CImageCodecs",
+        ], swiftSettings: [
+            // Pixel loops run ~30x slower unoptimised; keep debug builds and tests usable.
+            .unsafeFlags(["-O"]),
         ]),
         .target(name: "TextMatch", dependencies: ["TouchstoneCore", "StreamProcessing", "BrandProfiles"]),
         .target(name: "CrossLink", dependencies: ["TouchstoneCore", "StreamProcessing"]),
@@ -83,7 +86,7 @@ let package = Package(
         .testTarget(name: "TouchstoneCoreTests", dependencies: ["TouchstoneCore"]),
         .testTarget(name: "TransportTests", dependencies: ["TouchstoneTestKit", "EmbeddedLog", "KafkaTransport"]),
         .testTarget(name: "IngestTests", dependencies: ["TouchstoneTestKit", "Ingest", "Normalize"]),
-        .testTarget(name: "HashImagesTests", dependencies: ["TouchstoneTestKit", "HashImages"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "HashImagesTests", dependencies: ["TouchstoneTestKit", "HashImages"], exclude: ["Scripts"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TextMatchTests", dependencies: ["TouchstoneTestKit", "TextMatch"]),
         .testTarget(name: "CrossLinkTests", dependencies: ["TouchstoneTestKit", "CrossLink", "Alert"]),
         .testTarget(name: "PipelineTests", dependencies: ["TouchstoneTestKit", "Pipeline", "Web"]),

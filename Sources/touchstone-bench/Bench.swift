@@ -12,6 +12,7 @@ struct Bench: AsyncParsableCommand {
             EmbeddedLogBenchmark.self,
             MaterializerBenchmark.self,
             IngestBenchmark.self,
+            TextMatchBenchmark.self,
         ]
     )
 }

@@ -21,6 +21,7 @@ struct Touchstone: AsyncParsableCommand {
             DecideCommand.self,
             ServeCommand.self,
             MaterializeCommand.self,
+            BrandsCommand.self,
         ]
     )
 

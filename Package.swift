@@ -39,7 +39,11 @@ let package = Package(
 
         // MARK: Pipeline roles, in the order data flows
         .target(name: "BrandProfiles", dependencies: ["TouchstoneCore", "Yams"]),
-        .target(name: "Ingest", dependencies: ["TouchstoneCore", "Transport"]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Ingest", dependencies: [
+            "TouchstoneCore", "Transport", "Normalize", "CZlib",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "Normalize", dependencies: ["TouchstoneCore", "StreamProcessing"]),
         .target(name: "CImageCodecs", linkerSettings: [
             .linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("webp"),
@@ -48,7 +52,8 @@ let package = Package(
         .target(name: "HashImages", dependencies: [
             "TouchstoneCore", "StreamProcessing", "BrandProfiles", "CImageCodecs",
         ]),
-        .target(name: "TextMatch", dependencies: ["TouchstoneCore", "StreamProcessing", "BrandProfiles"]),
+        .target(name: "TextMatch", dependencies: ["TouchstoneCore", "StreamProcessing", "BrandProfiles"],
+                exclude: ["Data/make_confusables.py", "Data/README.md"]),
         .target(name: "CrossLink", dependencies: [
             "TouchstoneCore", "StreamProcessing",
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -59,11 +64,12 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "Materializer", dependencies: [
-            "TouchstoneCore", "StreamProcessing",
+            "TouchstoneCore", "Transport", "StreamProcessing",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Web", dependencies: [
-            "TouchstoneCore", "Transport", "Ingest", "Materializer",
+            "TouchstoneCore", "Transport", "Ingest", "Materializer", "Yams",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .target(name: "Pipeline", dependencies: [
@@ -78,7 +84,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "touchstone-bench", dependencies: [
-            "Pipeline",
+            "Pipeline", "Materializer",
+            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -86,7 +93,10 @@ let package = Package(
         .target(name: "TouchstoneTestKit", dependencies: ["TouchstoneCore", "Transport", "EmbeddedLog", "KafkaTransport"], path: "Tests/TouchstoneTestKit"),
         .testTarget(name: "TouchstoneCoreTests", dependencies: ["TouchstoneCore"]),
         .testTarget(name: "TransportTests", dependencies: ["TouchstoneTestKit", "EmbeddedLog", "KafkaTransport"]),
-        .testTarget(name: "IngestTests", dependencies: ["TouchstoneTestKit", "Ingest", "Normalize"]),
+        .testTarget(name: "IngestTests", dependencies: [
+            "TouchstoneTestKit", "Ingest", "Normalize", "Web", "EmbeddedLog",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
         .testTarget(name: "HashImagesTests", dependencies: ["TouchstoneTestKit", "HashImages"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TextMatchTests", dependencies: ["TouchstoneTestKit", "TextMatch"]),
         .testTarget(name: "CrossLinkTests", dependencies: [

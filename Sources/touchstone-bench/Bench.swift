@@ -9,6 +9,8 @@ struct Bench: AsyncParsableCommand {
         commandName: "touchstone-bench",
         abstract: "Benchmarks with same-run baselines.",
         subcommands: [
+            EmbeddedLogBenchmark.self,
+            MaterializerBenchmark.self,
             CrossLinkBenchmark.self,
         ]
     )

@@ -39,13 +39,13 @@ struct CrossLinkBenchmark: AsyncParsableCommand {
                 _ = try engine.ingest(generator.next())
                 if index % 10_000 == 9_999 {
                     try engine.commit(offsets: [:])
-                    let rate = Double(index + 1) / (ContinuousClock.now - clock).seconds
+                    let rate = Double(index + 1) / (ContinuousClock.now - clock).crossLinkSeconds
                     FileHandle.standardError.write(Data("\rpreloaded \(index + 1) items (\(Int(rate))/s)".utf8))
                 }
             }
             try engine.commit(offsets: [:])
         }
-        let preloadSeconds = (ContinuousClock.now - clock).seconds
+        let preloadSeconds = (ContinuousClock.now - clock).crossLinkSeconds
         FileHandle.standardError.write(Data("\n".utf8))
 
         let messages = try (0..<measure).map { index in
@@ -62,12 +62,12 @@ struct CrossLinkBenchmark: AsyncParsableCommand {
             let item = try TopicJSON.decode(Item.self, from: message.value)
             baselineBytes += try TopicJSON.encode(ItemFindings(item: item, verdicts: [])).count
         }
-        let baselineSeconds = (ContinuousClock.now - clock).seconds
+        let baselineSeconds = (ContinuousClock.now - clock).crossLinkSeconds
 
         clock = .now
         let openStart = ContinuousClock.now
         let stage = try CrossLinkProcessor(statePath: path)
-        let openSeconds = (ContinuousClock.now - openStart).seconds
+        let openSeconds = (ContinuousClock.now - openStart).crossLinkSeconds
         clock = .now
         var findings = 0
         var linkedFindings = 0
@@ -83,7 +83,7 @@ struct CrossLinkBenchmark: AsyncParsableCommand {
             }
         }
         try await stage.batchDidComplete(batch)
-        let seconds = (ContinuousClock.now - clock).seconds
+        let seconds = (ContinuousClock.now - clock).crossLinkSeconds
 
         let itemsPerSecond = Double(measure) / seconds
         let baselinePerSecond = Double(measure) / baselineSeconds
@@ -97,8 +97,8 @@ struct CrossLinkBenchmark: AsyncParsableCommand {
     func format(_ value: Double) -> String { String(format: "%.2f", value) }
 }
 
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+private extension Duration {
+    var crossLinkSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
 /// Posts and listings over several platforms with the link evidence cross-link

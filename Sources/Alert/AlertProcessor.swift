@@ -41,7 +41,7 @@ public actor AlertProcessor: StreamProcessor {
     let now: @Sendable () -> String
 
     /// - Parameters:
-    ///   - statePath: the dedupe table's SQLite file (conventionally `<data>/alert/state.sqlite`); nil keeps it in memory.
+    ///   - statePath: the dedupe table's SQLite file (conventionally ``statePath(dataDirectory:)``); nil keeps it in memory.
     ///   - environment: where webhook secrets are read (`secret_env`); every one named must be set.
     public init(
         statePath: String?, configuration: AlertConfiguration,
@@ -70,8 +70,9 @@ public actor AlertProcessor: StreamProcessor {
         self.now = now
     }
 
+    /// The conventional dedupe file under a data directory: `<data>/state/alert/state.sqlite`.
     public static func statePath(dataDirectory: URL) -> String {
-        dataDirectory.appendingPathComponent("alert", isDirectory: true).appendingPathComponent("state.sqlite").path
+        dataDirectory.appendingPathComponent("state/alert", isDirectory: true).appendingPathComponent("state.sqlite").path
     }
 
     public func process(_ message: ConsumedMessage) async throws -> [OutgoingMessage] {

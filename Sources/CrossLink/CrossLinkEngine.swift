@@ -65,7 +65,7 @@ public final class CrossLinkEngine {
             if let existing = try CrossLinkStore.item(key: item.key, db) {
                 id = existing.id
                 if existing.json == json {
-                    return try judge(clusters: [existing.cluster], forcing: id, db)
+                    return try judge(clusters: [existing.cluster], forcing: id, known: item, db)
                 }
                 try CrossLinkStore.updateItem(id: id, json: json, db)
                 removedPayloads = try CrossLinkStore.detach(id: id, db).map { CrossLinkEngine.payload(item: id, position: $0) }
@@ -139,7 +139,7 @@ public final class CrossLinkEngine {
                 // The item changed: what it held together may have come apart.
                 affectedClusters = try split(clusters: affectedClusters, db)
             }
-            return try judge(clusters: affectedClusters, forcing: id, db)
+            return try judge(clusters: affectedClusters, forcing: id, known: item, db)
         }
         for payload in removedPayloads { pictures.remove(payload: payload) }
         for (hash, payload) in pendingPictures { pictures.insert(hash, payload: payload) }
@@ -256,12 +256,15 @@ public final class CrossLinkEngine {
 
     /// Judges every member of the clusters; returns the findings that changed
     /// (and always those of `forcing`), recording what was emitted.
-    private func judge(clusters: Set<Int64>, forcing: Int64, record: Bool = true, _ db: Database) throws -> [ItemFindings] {
+    private func judge(clusters: Set<Int64>, forcing: Int64, known: Item? = nil, record: Bool = true, _ db: Database) throws -> [ItemFindings] {
         var output: [ItemFindings] = []
         var forced: [ItemFindings] = []
         for cluster in clusters.sorted() {
             let stored = try CrossLinkStore.members(of: cluster, db)
-            let items = try stored.map { try TopicJSON.decode(Item.self, from: $0.json) }
+            let items = try stored.map { member in
+                if member.id == forcing, let known { return known }
+                return try TopicJSON.decode(Item.self, from: member.json)
+            }
             let keyByID = Dictionary(uniqueKeysWithValues: stored.map { ($0.id, $0.key) })
             let edges = try CrossLinkStore.edges(ofCluster: cluster, db).compactMap { edge -> ClusterEdge? in
                 guard let from = keyByID[edge.from], let to = keyByID[edge.to], let signal = SignalName(rawValue: edge.signal) else { return nil }

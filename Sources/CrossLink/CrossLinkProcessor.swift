@@ -38,15 +38,15 @@ public actor CrossLinkProcessor: StreamProcessor {
     let logger: Logger
 
     /// - Parameters:
-    ///   - statePath: the SQLite state file (conventionally `<data>/cross-link/state.sqlite`); nil keeps it in memory.
+    ///   - statePath: the SQLite state file (conventionally ``statePath(dataDirectory:)``); nil keeps it in memory.
     public init(statePath: String?, configuration: CrossLinkEngine.Configuration = .init(), logger: Logger? = nil) throws {
         self.engine = try CrossLinkEngine(path: statePath, configuration: configuration)
         self.logger = logger ?? Logger(label: "touchstone.cross-link")
     }
 
-    /// The conventional state file under a data directory.
+    /// The conventional state file under a data directory: `<data>/state/cross-link/state.sqlite`.
     public static func statePath(dataDirectory: URL) -> String {
-        dataDirectory.appendingPathComponent("cross-link", isDirectory: true).appendingPathComponent("state.sqlite").path
+        dataDirectory.appendingPathComponent("state/cross-link", isDirectory: true).appendingPathComponent("state.sqlite").path
     }
 
     public func process(_ message: ConsumedMessage) async throws -> [OutgoingMessage] {

@@ -13,6 +13,7 @@ struct Bench: AsyncParsableCommand {
             MaterializerBenchmark.self,
             IngestBenchmark.self,
             TextMatchBenchmark.self,
+            CrossLinkBenchmark.self,
         ]
     )
 }

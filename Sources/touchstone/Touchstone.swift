@@ -22,6 +22,7 @@ struct Touchstone: AsyncParsableCommand {
             ServeCommand.self,
             MaterializeCommand.self,
             BrandsCommand.self,
+            AlertsCommand.self,
         ]
     )
 

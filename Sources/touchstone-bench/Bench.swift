@@ -10,6 +10,10 @@ struct Bench: AsyncParsableCommand {
         abstract: "Benchmarks with same-run baselines.",
         subcommands: [
             EmbeddedLogBenchmark.self,
+            MaterializerBenchmark.self,
+            IngestBenchmark.self,
+            TextMatchBenchmark.self,
+            CrossLinkBenchmark.self,
         ]
     )
 }

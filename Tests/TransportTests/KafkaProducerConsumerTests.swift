@@ -111,11 +111,14 @@ struct KafkaProducerConsumerTests {
             let topic = uniqueTopic("failure")
             try await kafka.createTopic(TopicSpec(name: topic, partitions: 1))
             let producer = try await kafka.makeProducer()
-            // A partition the topic does not have is refused at once.
+            // A partition the topic does not have is refused at send (once librdkafka knows the
+            // topic's partitions) or reported by the next flush.
             let refused = await #expect(throws: TransportError.self) {
                 try await producer.send(OutgoingMessage(topic: topic, key: nil, value: [2], partition: 5))
+                try await producer.flush()
             }
             #expect(refused?.code == .unknownPartition)
+            #expect(refused?.message.contains(topic) == true)
             try await producer.send(OutgoingMessage(topic: topic, key: nil, value: [1], partition: 0))
             try await producer.flush()
             // With the broker gone, delivery times out and flush reports it, naming the broker.

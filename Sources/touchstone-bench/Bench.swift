@@ -8,6 +8,12 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "touchstone-bench",
         abstract: "Benchmarks with same-run baselines.",
-        subcommands: []
+        subcommands: [
+            EmbeddedLogBenchmark.self,
+            MaterializerBenchmark.self,
+            IngestBenchmark.self,
+            TextMatchBenchmark.self,
+            CrossLinkBenchmark.self,
+        ]
     )
 }

@@ -1,0 +1,131 @@
+import Transport
+
+/// Appends batches of framed records to one partition. Any number of processes
+/// may append to the same partition: each batch is written under an exclusive
+/// `flock` on the partition's `append.lock`, after bringing this appender's view
+/// of the tail up to date (another process may have appended or rolled a segment
+/// since). Under the lock nobody else is writing, so bytes past the last whole
+/// record are the torn write of a crashed appender (or damage): they are cut off
+/// before appending. That is the crash recovery; it needs no separate step.
+///
+/// Not thread-safe: one producer drives it from its own I/O queue.
+final class PartitionAppender {
+    let directory: String
+    let spec: TopicSettings
+    private let lockFile: PosixFile
+    private var segment: PosixFile?
+    private var segmentBase: Int64 = -1
+    /// Byte position after the last whole record of the current segment.
+    private var validEnd: Int64 = 0
+    /// Offset the next record gets.
+    private(set) var nextOffset: Int64 = 0
+    /// Segments written since the last `sync()`.
+    private var unsynced: [PosixFile] = []
+
+    init(directory: String, spec: TopicSettings) throws {
+        self.directory = directory
+        self.spec = spec
+        lockFile = try PosixFile(path: "\(directory)/append.lock", create: true)
+    }
+
+    /// Appends `count` records framed in `frames`; returns the offset of the first one.
+    @discardableResult
+    func append(_ frames: UnsafeRawBufferPointer, count: Int) throws -> Int64 {
+        try lockFile.lock()
+        defer { lockFile.unlock() }
+        try catchUp()
+        if validEnd >= spec.segmentBytes && nextOffset > segmentBase {
+            try roll()
+        }
+        let segment = segment!
+        try segment.write(frames, at: validEnd)
+        if unsynced.last !== segment { unsynced.append(segment) }
+        let first = nextOffset
+        validEnd += Int64(frames.count)
+        nextOffset += Int64(count)
+        return first
+    }
+
+    /// Makes every record appended so far durable.
+    func sync() throws {
+        for file in unsynced { try file.sync() }
+        unsynced.removeAll()
+    }
+
+    /// Brings the view of the tail up to date, under the lock: the newest segment,
+    /// where its last whole record ends, and cuts off anything after that.
+    private func catchUp() throws {
+        let bases = Segments.bases(in: directory)
+        guard let newest = bases.last else {
+            let file = try PosixFile(path: Segments.path(directory, base: 0), create: true)
+            FileSystem.syncDirectory(of: file.path)
+            segment = file
+            segmentBase = 0
+            validEnd = 0
+            nextOffset = 0
+            return
+        }
+        if newest != segmentBase || segment == nil {
+            segment = try PosixFile(path: Segments.path(directory, base: newest))
+            segmentBase = newest
+            validEnd = 0
+            nextOffset = newest
+        }
+        let file = segment!
+        let size = try file.size
+        if size == validEnd { return }
+        if size > validEnd {
+            let scan = try SegmentScanner.scan(file, from: validEnd)
+            validEnd = scan.validEnd
+            nextOffset += scan.records
+        } else {
+            // Shorter than we knew: someone cut a damaged tail. Rescan the segment.
+            let scan = try SegmentScanner.scan(file, from: 0)
+            validEnd = scan.validEnd
+            nextOffset = segmentBase + scan.records
+        }
+        if try file.size > validEnd {
+            try file.truncate(to: validEnd)
+            try file.sync()
+        }
+    }
+
+    /// Starts a new segment named by the next offset, then applies retention to the old ones.
+    private func roll() throws {
+        let file = try PosixFile(path: Segments.path(directory, base: nextOffset), create: true)
+        FileSystem.syncDirectory(of: file.path)
+        segment = file
+        segmentBase = nextOffset
+        validEnd = 0
+        applyRetention()
+    }
+
+    /// Deletes the oldest closed segments past the size limit or older than the age limit.
+    /// Readers that have a deleted segment open finish it through their descriptor.
+    /// Compacted topics keep everything on the embedded log (see `TopicSettings`).
+    func applyRetention() {
+        guard spec.cleanup == .delete else { return }
+        var bases = Segments.bases(in: directory)
+        guard bases.count > 1 else { return }
+        bases.removeLast()  // the active segment is never deleted
+        var sizes: [Int64: Int64] = [:]
+        var total: Int64 = validEnd
+        for base in bases {
+            let size = (try? PosixFile(path: Segments.path(directory, base: base), readOnly: true).size) ?? 0
+            sizes[base] = size
+            total += size
+        }
+        let now = Clock.nowMilliseconds()
+        for base in bases {
+            let path = Segments.path(directory, base: base)
+            var expired = false
+            if let limit = spec.retentionBytes, total > limit { expired = true }
+            if let age = spec.retentionMilliseconds, let modified = FileSystem.modificationTimeMilliseconds(path), now - modified > age {
+                expired = true
+            }
+            guard expired else { break }
+            FileSystem.remove(path)
+            total -= sizes[base] ?? 0
+        }
+    }
+}

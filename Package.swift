@@ -51,26 +51,35 @@ let package = Package(
         ]),
         .target(name: "HashImages", dependencies: [
             "TouchstoneCore", "StreamProcessing", "BrandProfiles", "CImageCodecs",
+        ], swiftSettings: [
+            // Pixel loops run ~30x slower unoptimised; keep debug builds and tests usable.
+            .unsafeFlags(["-O"]),
         ]),
-        .target(name: "TextMatch", dependencies: ["TouchstoneCore", "StreamProcessing", "BrandProfiles"]),
-        .target(name: "CrossLink", dependencies: ["TouchstoneCore", "StreamProcessing"]),
-        .target(name: "Alert", dependencies: [
-            "TouchstoneCore", "StreamProcessing", "BrandProfiles",
-            .product(name: "Crypto", package: "swift-crypto"),
-        ]),
-        .target(name: "Materializer", dependencies: [
+        .target(name: "TextMatch", dependencies: ["TouchstoneCore", "StreamProcessing", "BrandProfiles"],
+                exclude: ["Data/make_confusables.py", "Data/README.md"]),
+        .target(name: "CrossLink", dependencies: [
             "TouchstoneCore", "StreamProcessing",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        .target(name: "Alert", dependencies: [
+            "TouchstoneCore", "StreamProcessing", "BrandProfiles",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "Materializer", dependencies: [
+            "TouchstoneCore", "Transport", "StreamProcessing",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "Web", dependencies: [
-            "TouchstoneCore", "Transport", "Ingest", "Materializer",
+            "TouchstoneCore", "Transport", "Ingest", "Materializer", "Yams",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .target(name: "Pipeline", dependencies: [
             "TouchstoneCore", "Transport", "EmbeddedLog", "KafkaTransport", "StreamProcessing",
             "BrandProfiles", "Ingest", "Normalize", "HashImages", "TextMatch", "CrossLink",
             "Alert", "Materializer",
-        ]),
+        ], resources: [.copy("Demo")]),
 
         // MARK: Executables
         .executableTarget(name: "touchstone", dependencies: [
@@ -78,7 +87,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "touchstone-bench", dependencies: [
-            "Pipeline",
+            "Pipeline", "Materializer",
+            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -90,9 +100,13 @@ let package = Package(
             "TouchstoneTestKit", "Ingest", "Normalize", "Web", "EmbeddedLog",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
-        .testTarget(name: "HashImagesTests", dependencies: ["TouchstoneTestKit", "HashImages"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "HashImagesTests", dependencies: ["TouchstoneTestKit", "HashImages"], exclude: ["Scripts"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TextMatchTests", dependencies: ["TouchstoneTestKit", "TextMatch"]),
-        .testTarget(name: "CrossLinkTests", dependencies: ["TouchstoneTestKit", "CrossLink", "Alert"]),
+        .testTarget(name: "CrossLinkTests", dependencies: [
+            "TouchstoneTestKit", "CrossLink", "Alert",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ], exclude: ["make_pdq_fixture.py"]),
         .testTarget(name: "PipelineTests", dependencies: ["TouchstoneTestKit", "Pipeline", "Web"]),
     ],
     swiftLanguageModes: [.v6]

@@ -132,7 +132,7 @@ enum ViewWriter {
                 key, item.platform, item.itemID, item.kind.rawValue, item.url, item.title, item.text,
                 item.account?.id, item.account?.handle, item.price?.amount, item.price?.currency, item.postedAt,
                 item.raw?.topic, item.raw.map { Int64($0.partition) }, item.raw?.offset, item.raw?.sha256,
-                item.raw?.source, item.raw?.line, findings.clusterID, try jsonText(judgedBy),
+                item.raw?.source, item.raw?.line, findings.clusterID, "[" + judgedBy.map(ExportLine.string).joined(separator: ",") + "]",
                 message.value.isEmpty ? "{}" : String(decoding: message.value, as: UTF8.self), Int64(message.partition), message.offset, message.timestamp,
             ])
         for (ordinal, picture) in item.pictures.enumerated() {

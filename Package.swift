@@ -39,7 +39,11 @@ let package = Package(
 
         // MARK: Pipeline roles, in the order data flows
         .target(name: "BrandProfiles", dependencies: ["TouchstoneCore", "Yams"]),
-        .target(name: "Ingest", dependencies: ["TouchstoneCore", "Transport"]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Ingest", dependencies: [
+            "TouchstoneCore", "Transport", "Normalize", "CZlib",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "Normalize", dependencies: ["TouchstoneCore", "StreamProcessing"]),
         .target(name: "CImageCodecs", linkerSettings: [
             .linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("webp"),
@@ -47,12 +51,20 @@ let package = Package(
         ]),
         .target(name: "HashImages", dependencies: [
             "TouchstoneCore", "StreamProcessing", "BrandProfiles", "CImageCodecs",
+        ], swiftSettings: [
+            // Pixel loops run ~30x slower unoptimised; keep debug builds and tests usable.
+            .unsafeFlags(["-O"]),
         ]),
-        .target(name: "TextMatch", dependencies: ["TouchstoneCore", "StreamProcessing", "BrandProfiles"]),
-        .target(name: "CrossLink", dependencies: ["TouchstoneCore", "StreamProcessing"]),
+        .target(name: "TextMatch", dependencies: ["TouchstoneCore", "StreamProcessing", "BrandProfiles"],
+                exclude: ["Data/make_confusables.py", "Data/README.md"]),
+        .target(name: "CrossLink", dependencies: [
+            "TouchstoneCore", "StreamProcessing",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .target(name: "Alert", dependencies: [
             "TouchstoneCore", "StreamProcessing", "BrandProfiles",
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "Materializer", dependencies: [
             "TouchstoneCore", "Transport", "StreamProcessing",
@@ -67,7 +79,7 @@ let package = Package(
             "TouchstoneCore", "Transport", "EmbeddedLog", "KafkaTransport", "StreamProcessing",
             "BrandProfiles", "Ingest", "Normalize", "HashImages", "TextMatch", "CrossLink",
             "Alert", "Materializer",
-        ]),
+        ], resources: [.copy("Demo")]),
 
         // MARK: Executables
         .executableTarget(name: "touchstone", dependencies: [
@@ -84,10 +96,17 @@ let package = Package(
         .target(name: "TouchstoneTestKit", dependencies: ["TouchstoneCore", "Transport", "EmbeddedLog", "KafkaTransport"], path: "Tests/TouchstoneTestKit"),
         .testTarget(name: "TouchstoneCoreTests", dependencies: ["TouchstoneCore"]),
         .testTarget(name: "TransportTests", dependencies: ["TouchstoneTestKit", "EmbeddedLog", "KafkaTransport"]),
-        .testTarget(name: "IngestTests", dependencies: ["TouchstoneTestKit", "Ingest", "Normalize"]),
-        .testTarget(name: "HashImagesTests", dependencies: ["TouchstoneTestKit", "HashImages"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "IngestTests", dependencies: [
+            "TouchstoneTestKit", "Ingest", "Normalize", "Web", "EmbeddedLog",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        .testTarget(name: "HashImagesTests", dependencies: ["TouchstoneTestKit", "HashImages"], exclude: ["Scripts"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TextMatchTests", dependencies: ["TouchstoneTestKit", "TextMatch"]),
-        .testTarget(name: "CrossLinkTests", dependencies: ["TouchstoneTestKit", "CrossLink", "Alert"]),
+        .testTarget(name: "CrossLinkTests", dependencies: [
+            "TouchstoneTestKit", "CrossLink", "Alert",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ], exclude: ["make_pdq_fixture.py"]),
         .testTarget(name: "PipelineTests", dependencies: ["TouchstoneTestKit", "Pipeline", "Web"]),
     ],
     swiftLanguageModes: [.v6]

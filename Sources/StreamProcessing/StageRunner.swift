@@ -24,6 +24,16 @@ public final class StageRunner: Sendable {
     /// Returns how many input messages were processed.
     @discardableResult
     public func run(untilIdle: Bool = false, pollTimeout: Duration = .milliseconds(200)) async throws -> Int {
+        let stop: (@Sendable () async -> Bool)? = untilIdle ? { @Sendable in true } : nil
+        return try await run(stopWhenIdle: stop, pollTimeout: pollTimeout)
+    }
+
+    /// Consumes until the task is cancelled or, when `stopWhenIdle` is given,
+    /// until a poll comes back empty, the group has no lag left on its inputs
+    /// and `stopWhenIdle` answers true (in a pipeline: every upstream stage has
+    /// stopped, so nothing more can arrive).
+    @discardableResult
+    public func run(stopWhenIdle: (@Sendable () async -> Bool)?, pollTimeout: Duration = .milliseconds(200)) async throws -> Int {
         let consumer = try await transport.makeConsumer(
             topics: processor.inputTopics, membership: .group(processor.consumerGroup, start: .earliest))
         let producer = try await transport.makeProducer()
@@ -32,7 +42,7 @@ public final class StageRunner: Sendable {
             while !Task.isCancelled {
                 let batch = try await consumer.poll(maxMessages: batchSize, timeout: pollTimeout)
                 if batch.isEmpty {
-                    if untilIdle, try await isIdle() { break }
+                    if let stopWhenIdle, await stopWhenIdle(), try await isIdle() { break }
                     continue
                 }
                 var next: [TopicPartition: Int64] = [:]

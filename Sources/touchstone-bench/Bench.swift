@@ -9,7 +9,11 @@ struct Bench: AsyncParsableCommand {
         commandName: "touchstone-bench",
         abstract: "Benchmarks with same-run baselines.",
         subcommands: [
+            EmbeddedLogBenchmark.self,
             MaterializerBenchmark.self,
+            IngestBenchmark.self,
+            TextMatchBenchmark.self,
+            CrossLinkBenchmark.self,
         ]
     )
 }

@@ -51,3 +51,11 @@ struct GlobalOptions: ParsableArguments {
         return try KafkaMessageTransport(bootstrapServers: String(url.dropFirst(prefix.count)), config: config)
     }
 }
+
+import Pipeline
+
+extension GlobalOptions {
+    func makeEnvironment() async throws -> PipelineEnvironment {
+        PipelineEnvironment(transport: try makeTransport(), dataDirectory: dataDirectory, brandsDirectory: brandsDirectory)
+    }
+}

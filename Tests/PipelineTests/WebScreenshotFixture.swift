@@ -12,7 +12,7 @@ import Transport
 ///     touchstone serve --data /tmp/ui --brands demo/brands
 @Suite struct WebScreenshotFixture {
     static let target = ProcessInfo.processInfo.environment["TOUCHSTONE_WEB_FIXTURE"]
-    static let images = MaterializerCrashTests.packageRoot.appendingPathComponent("demo/messages/images")
+    static let images = MaterializerCrashTests.packageRoot.appendingPathComponent("Sources/Pipeline/Demo/messages/images")
 
     static func item(_ platform: String, _ id: String, _ kind: ItemKind, title: String?, text: String? = nil, handle: String?,
                      url: String, picture: String?, line: Int, price: String? = nil) -> Item {

@@ -1,2 +1,0 @@
-/// HashImages fetches and decodes pictures, computes PDQ hashes and matches brand references.
-public enum HashImages {}

@@ -1,0 +1,146 @@
+import StreamProcessing
+import TouchstoneCore
+
+/// One platform's native object to canonical items. Adapters are pure
+/// functions of the parsed line and its ``RawContext``; a missing required
+/// field or a field of the wrong type throws a ``JSONFieldError`` naming its path.
+public typealias PlatformAdapter = @Sendable (JSONCursor, RawContext) throws -> [Item]
+
+/// The platforms of INPUTS.md and which raw topic carries them.
+public enum Platforms {
+    public static let posts: [String] = ["instagram", "x", "tiktok", "pinterest"]
+    public static let listings: [String] = ["amazon", "ebay", "etsy", "aliexpress", "shopify"]
+    public static let all: [String] = posts + listings + ["generic"]
+
+    public static let adapters: [String: PlatformAdapter] = [
+        "instagram": InstagramAdapter.items,
+        "amazon": AmazonAdapter.items,
+        "ebay": EbayAdapter.items,
+        "etsy": EtsyAdapter.items,
+        "x": XAdapter.items,
+        "aliexpress": AliExpressAdapter.items,
+        "shopify": ShopifyAdapter.items,
+        "tiktok": TikTokAdapter.items,
+        "pinterest": PinterestAdapter.items,
+        "generic": GenericAdapter.items,
+    ]
+
+    /// The raw topic for a platform's lines; generic lines go by their `kind`.
+    public static func rawTopic(platform: String, genericKind: ItemKind? = nil) -> String? {
+        if posts.contains(platform) { return TopicName.rawPosts }
+        if listings.contains(platform) { return TopicName.rawListings }
+        if platform == "generic" { return genericKind == .listing ? TopicName.rawListings : TopicName.rawPosts }
+        return nil
+    }
+}
+
+/// Turns lines into items: parse, pick the adapter, map errors to ``StageError``s naming the field.
+public enum Normalizer {
+    public static let reader = JSONReader(maxDepth: 64, maxBytes: 4 << 20)
+
+    public static func items(fromLine bytes: [UInt8], context: RawContext) throws(StageError) -> [Item] {
+        let root: JSONValue
+        do {
+            root = try reader.parse(bytes)
+        } catch {
+            throw StageError(error.description)
+        }
+        return try items(from: root, context: context)
+    }
+
+    public static func items(from root: JSONValue, context: RawContext) throws(StageError) -> [Item] {
+        guard let adapter = Platforms.adapters[context.platform] else {
+            throw StageError("unknown platform '\(context.platform)'; known: \(Platforms.all.joined(separator: ", "))", field: RawHeader.platform)
+        }
+        guard case .object = root else {
+            throw StageError("expected a JSON object per line, found \(root.typeName)", field: "(root)")
+        }
+        do {
+            return try adapter(JSONCursor(root), context)
+        } catch let error as JSONFieldError {
+            throw StageError(error.reason, field: error.path)
+        } catch let error as StageError {
+            throw error
+        } catch {
+            throw StageError("\(error)")
+        }
+    }
+}
+
+/// Shared finishing of an item: text evidence, deduplicated pictures.
+struct ItemDraft {
+    var item: Item
+    var evidence: Evidence
+    var pictureURLs: Set<String> = []
+
+    init(platform: String, itemID: String, kind: ItemKind, context: RawContext, country: String? = nil) {
+        item = Item(platform: platform, itemID: itemID, kind: kind, raw: context.rawRef)
+        evidence = Evidence(country: country)
+    }
+
+    mutating func addPicture(_ reference: String?, context: RawContext) {
+        guard let reference, !reference.trimmingSpaces().isEmpty else { return }
+        let picture = context.picture(reference)
+        if pictureURLs.insert(picture.url).inserted { item.pictures.append(picture) }
+    }
+
+    /// Sets the account and scans its bio and website for evidence.
+    mutating func setAccount(_ account: Account?) {
+        guard let account, account != Account() else { return }
+        item.account = account
+        if let bio = account.bio { evidence.scan(bio, foundIn: "bio") }
+        if let website = account.website { evidence.addLink(website, foundIn: "website") }
+    }
+
+    func finish() -> Item {
+        var item = item
+        item.links = evidence.links
+        item.hashtags = evidence.hashtags
+        item.mentions = evidence.mentions
+        item.contacts = evidence.contacts
+        return item
+    }
+}
+
+extension String {
+    /// nil for an empty or blank string.
+    var nonBlank: String? { trimmingSpaces().isEmpty ? nil : self }
+}
+
+/// Decimal text from a JSON number literal or price string: `25.00`, `1e2` → `100`; nil when it is not a number.
+func decimalAmount(_ text: String) -> String? {
+    var t = text.trimmingSpaces()
+    // Price strings sometimes carry a currency sign or thousands separators ("$1,299.00").
+    t = String(t.unicodeScalars.filter { !("$€£¥ ,".unicodeScalars.contains($0)) })
+    guard JSONReader.isNumberLiteral(t) else { return nil }
+    if !t.contains("e"), !t.contains("E") { return t }
+    guard let value = Double(t), value.isFinite else { return nil }
+    return "\(value)"
+}
+
+/// `amount / divisor` as decimal text, exactly, for a power-of-ten divisor (Etsy's Money).
+func decimalQuotient(amount: String, divisor: String) -> String? {
+    guard let a = Int64(amount), let d = Int64(divisor), d > 0 else { return nil }
+    var digits = 0
+    var p: Int64 = 1
+    while p < d { p *= 10; digits += 1 }
+    guard p == d else {
+        return "\(Double(a) / Double(d))"
+    }
+    let negative = a < 0
+    let magnitude = a.magnitude
+    let whole = magnitude / UInt64(d)
+    let fraction = magnitude % UInt64(d)
+    var text = String(whole)
+    if digits > 0 {
+        let f = String(fraction)
+        text += "." + String(repeating: "0", count: digits - f.count) + f
+    }
+    return (negative ? "-" : "") + text
+}
+
+/// ISO 4217: three ASCII letters, upper-cased; nil otherwise.
+func currencyCode(_ text: String?) -> String? {
+    guard let text = text?.trimmingSpaces(), text.count == 3, text.allSatisfy({ $0.isASCII && $0.isLetter }) else { return nil }
+    return text.uppercased()
+}

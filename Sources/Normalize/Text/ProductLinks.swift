@@ -1,0 +1,127 @@
+import Foundation
+
+import TouchstoneCore
+
+/// The product ids a URL points at, in the form the target platform's items
+/// carry as `item_id`: Amazon `/dp/ASIN` and `/gp/product/ASIN`, eBay
+/// `/itm/ID` (as `v1|ID|0`), Etsy `/listing/ID`, AliExpress `/item/ID.html`,
+/// Shopify `/products/HANDLE` (as `domain/products/handle`). Short links
+/// (`amzn.to/...`) cannot be resolved offline and yield nothing.
+public enum ProductLinks {
+    public struct ParsedURL: Sendable {
+        /// Lower-cased host without a leading `www.`.
+        public var host: String
+        /// Path segments, percent-encoding kept.
+        public var segments: [Substring]
+        public var query: Substring
+    }
+
+    /// Splits `scheme://host/path?query` (scheme optional) without Foundation.
+    public static func parse(_ url: String) -> ParsedURL? {
+        var rest = Substring(url)
+        if let colon = rest.utf8.firstIndex(of: UInt8(ascii: ":")), rest.utf8[colon...].starts(with: "://".utf8) {
+            let name = rest[..<colon].lowercased()
+            guard name == "http" || name == "https" else { return nil }
+            rest = rest[rest.utf8.index(colon, offsetBy: 3)...]
+        } else if rest.hasPrefix("//") {
+            rest = rest.dropFirst(2)
+        }
+        let hostEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
+        var host = rest[..<hostEnd].lowercased()
+        if let at = host.lastIndex(of: "@") { host = String(host[host.index(after: at)...]) }
+        if let colon = host.lastIndex(of: ":") { host = String(host[..<colon]) }
+        if host.hasPrefix("www.") { host.removeFirst(4) }
+        if host.hasPrefix("m.") { host.removeFirst(2) }
+        guard host.contains("."), !host.isEmpty else { return nil }
+        var pathAndQuery = rest[hostEnd...]
+        if let hash = pathAndQuery.firstIndex(of: "#") { pathAndQuery = pathAndQuery[..<hash] }
+        var path = pathAndQuery
+        var query: Substring = ""
+        if let q = pathAndQuery.firstIndex(of: "?") {
+            path = pathAndQuery[..<q]
+            query = pathAndQuery[pathAndQuery.index(after: q)...]
+        }
+        return ParsedURL(host: host, segments: path.split(separator: "/"), query: query)
+    }
+
+    /// `true` for a host that is the domain or one of its subdomains.
+    static func hostIs(_ host: String, under domain: String) -> Bool {
+        host == domain || host.hasSuffix("." + domain)
+    }
+
+    /// Whether the host belongs to a marketplace (`amazon.co.uk`, `ebay.de`, ...).
+    static func hostIs(_ host: String, brand: String) -> Bool {
+        let labels = host.split(separator: ".")
+        return labels.contains { $0 == brand }
+    }
+
+    public static func products(in url: String) -> [ProductRef] {
+        guard let parsed = parse(url) else { return [] }
+        return products(in: parsed)
+    }
+
+    public static func products(in parsed: ParsedURL) -> [ProductRef] {
+        let host = parsed.host
+        let segments = parsed.segments
+        if hostIs(host, brand: "amazon") {
+            for (i, segment) in segments.enumerated() {
+                let next = i + 1 < segments.count ? segments[i + 1] : nil
+                if segment == "dp", let next, let asin = asin(next) { return [ProductRef(platform: "amazon", itemID: asin)] }
+                if segment == "product", i > 0, segments[i - 1] == "gp", let next, let asin = asin(next) {
+                    return [ProductRef(platform: "amazon", itemID: asin)]
+                }
+                if segment == "d", i > 1, segments[i - 1] == "aw", let next, let asin = asin(next) {
+                    return [ProductRef(platform: "amazon", itemID: asin)]
+                }
+            }
+            return []
+        }
+        if hostIs(host, brand: "ebay") {
+            if let itm = segments.firstIndex(of: "itm") {
+                // /itm/ID or /itm/slug/ID
+                for candidate in segments[(itm + 1)...].reversed() where isDigits(candidate) && candidate.count >= 9 {
+                    return [ProductRef(platform: "ebay", itemID: "v1|\(candidate)|0")]
+                }
+            }
+            return []
+        }
+        if hostIs(host, under: "etsy.com") {
+            if let listing = segments.firstIndex(of: "listing"), listing + 1 < segments.count, isDigits(segments[listing + 1]) {
+                return [ProductRef(platform: "etsy", itemID: String(segments[listing + 1]))]
+            }
+            return []
+        }
+        if hostIs(host, brand: "aliexpress") {
+            if let item = segments.firstIndex(where: { $0 == "item" || $0 == "i" }), item + 1 < segments.count {
+                var id = segments[item + 1]
+                if id.hasSuffix(".html") { id = id.dropLast(5) }
+                if isDigits(id) { return [ProductRef(platform: "aliexpress", itemID: String(id))] }
+            }
+            return []
+        }
+        if let products = segments.firstIndex(of: "products"), products + 1 < segments.count {
+            var handle = segments[products + 1]
+            if handle.hasSuffix(".json") || handle.hasSuffix(".js") { handle = handle.prefix(upTo: handle.lastIndex(of: ".")!) }
+            if !handle.isEmpty, !isMarketplaceHost(host) {
+                return [ProductRef(platform: "shopify", itemID: shopifyItemRef(domain: host, handle: String(handle)))]
+            }
+        }
+        return []
+    }
+
+    /// How a Shopify product page is named in a link: `shop.example.com/products/handle`.
+    public static func shopifyItemRef(domain: String, handle: String) -> String {
+        "\(domain.lowercased())/products/\(handle.lowercased())"
+    }
+
+    static func isMarketplaceHost(_ host: String) -> Bool {
+        ["amazon", "ebay", "etsy", "aliexpress", "instagram", "tiktok", "pinterest", "twitter", "x", "facebook"].contains { hostIs(host, brand: $0) }
+    }
+
+    static func asin(_ segment: Substring) -> String? {
+        guard segment.count == 10, segment.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || (($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7a) }) else { return nil }
+        return segment.uppercased()
+    }
+
+    static func isDigits(_ s: Substring) -> Bool { !s.isEmpty && s.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+}

@@ -1,0 +1,202 @@
+/// Typo candidates by a deletion index (the SymSpell idea): a word is within
+/// edit distance d of a term only if some deletion of at most d letters of the
+/// word equals some deletion of at most d letters of the term. Deletion hashes
+/// are computed in O(1) each from prefix hashes, checked against a bit filter
+/// and then an open-addressing table, so that a word costs a few table probes
+/// whatever the number of terms. Candidates are confirmed with the real
+/// (optimal string alignment) distance, which counts a swap of two neighbours
+/// (`Catrier`) as one edit.
+struct TypoIndex: Sendable {
+    struct Entry: Sendable {
+        var term: [UInt8]
+        var maxDistance: Int
+        var payload: Int
+    }
+
+    let entries: [Entry]
+    let minLength: Int
+    let maxLength: Int
+    let hasLongTerms: Bool
+    private let filter: [UInt64]
+    private let filterMask: UInt64
+    private let slots: [UInt64]
+    private let slotEntries: [Int32]
+    private let chainNext: [Int32]
+    private let chainEntry: [Int32]
+    private let slotMask: Int
+
+    static let base: UInt64 = 0x100000001B3
+    static let powers: [UInt64] = {
+        var powers: [UInt64] = [1]
+        for _ in 0..<64 { powers.append(powers.last! &* base) }
+        return powers
+    }()
+
+    /// Terms of 5+ letters tolerate 1 edit, of 9+ letters 2 (BRANDS.md).
+    static func allowedDistance(length: Int) -> Int {
+        length >= 9 ? 2 : (length >= 5 ? 1 : 0)
+    }
+
+    init(entries: [Entry]) {
+        self.entries = entries
+        var keys: [(UInt64, Int32)] = []
+        for (index, entry) in entries.enumerated() {
+            for key in Self.deletionHashes(entry.term, upTo: entry.maxDistance) {
+                keys.append((key, Int32(index)))
+            }
+        }
+        minLength = entries.map { $0.term.count - $0.maxDistance }.min() ?? 0
+        maxLength = entries.map { $0.term.count + $0.maxDistance }.max() ?? 0
+        hasLongTerms = entries.contains { $0.maxDistance >= 2 }
+        var filterBits = 1 << 16
+        while filterBits < keys.count * 16 { filterBits <<= 1 }
+        var filter = [UInt64](repeating: 0, count: filterBits / 64)
+        let filterMask = UInt64(filterBits - 1)
+        var slotCount = 16
+        while slotCount < keys.count * 2 { slotCount <<= 1 }
+        var slots = [UInt64](repeating: 0, count: slotCount)
+        var slotEntries = [Int32](repeating: -1, count: slotCount)
+        var chainNext: [Int32] = []
+        var chainEntry: [Int32] = []
+        let mask = slotCount - 1
+        for (key, entry) in keys {
+            let bit = Self.mix(key) & filterMask
+            filter[Int(bit >> 6)] |= 1 << (bit & 63)
+            var slot = Int(truncatingIfNeeded: Self.mix(key) >> 20) & mask
+            while slotEntries[slot] >= 0 && slots[slot] != key { slot = (slot + 1) & mask }
+            // Each slot heads a chain of (entry) links, so that one key maps to many terms.
+            var link = slotEntries[slot] >= 0 ? slotEntries[slot] : -1
+            var duplicate = false
+            while link >= 0 {
+                if chainEntry[Int(link)] == entry { duplicate = true; break }
+                link = chainNext[Int(link)]
+            }
+            if duplicate { continue }
+            chainEntry.append(entry)
+            chainNext.append(slotEntries[slot])
+            slotEntries[slot] = Int32(chainEntry.count - 1)
+            slots[slot] = key
+        }
+        self.filter = filter
+        self.filterMask = filterMask
+        self.slots = slots
+        self.slotEntries = slotEntries
+        self.chainNext = chainNext
+        self.chainEntry = chainEntry
+        self.slotMask = mask
+    }
+
+    @inline(__always)
+    static func mix(_ key: UInt64) -> UInt64 {
+        var x = key
+        x ^= x >> 33
+        x &*= 0xff51afd7ed558ccd
+        x ^= x >> 33
+        return x
+    }
+
+    static func hash<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
+        var h: UInt64 = 0
+        for byte in bytes { h = h &* base &+ UInt64(byte) &+ 1 }
+        return h
+    }
+
+    /// Hashes of the word and of all its deletions of up to `distance` (1 or 2) letters.
+    static func deletionHashes(_ word: [UInt8], upTo distance: Int) -> [UInt64] {
+        var out: [UInt64] = []
+        word.withUnsafeBufferPointer { buffer in
+            forEachDeletionHash(buffer, upTo: distance) { out.append($0); return false }
+        }
+        return out
+    }
+
+    /// Calls `body` with each deletion hash until it returns true.
+    @inline(__always)
+    static func forEachDeletionHash(_ word: UnsafeBufferPointer<UInt8>, upTo distance: Int, _ body: (UInt64) -> Bool) {
+        let n = word.count
+        guard n < 60 else { return }
+        var prefix = [UInt64](repeating: 0, count: n + 1)
+        for i in 0..<n { prefix[i + 1] = prefix[i] &* base &+ UInt64(word[i]) &+ 1 }
+        let pow = powers
+        func range(_ a: Int, _ b: Int) -> UInt64 { prefix[b] &- prefix[a] &* pow[b - a] }
+        if body(prefix[n]) { return }
+        guard distance >= 1 else { return }
+        for i in 0..<n {
+            // word without i: [0, i) ++ (i, n)
+            if body(prefix[i] &* pow[n - i - 1] &+ range(i + 1, n)) { return }
+        }
+        guard distance >= 2 else { return }
+        for i in 0..<n {
+            for j in (i + 1)..<n {
+                let head = prefix[i] &* pow[j - i - 1] &+ range(i + 1, j)
+                if body(head &* pow[n - j - 1] &+ range(j + 1, n)) { return }
+            }
+        }
+    }
+
+    @inline(__always)
+    func mayContain(_ key: UInt64) -> Bool {
+        let bit = Self.mix(key) & filterMask
+        return filter[Int(bit >> 6)] & (1 << (bit & 63)) != 0
+    }
+
+    func entriesFor(_ key: UInt64, into result: inout [Int]) {
+        var slot = Int(truncatingIfNeeded: Self.mix(key) >> 20) & slotMask
+        while slotEntries[slot] >= 0 {
+            if slots[slot] == key {
+                var link = slotEntries[slot]
+                while link >= 0 {
+                    let entry = Int(chainEntry[Int(link)])
+                    if !result.contains(entry) { result.append(entry) }
+                    link = chainNext[Int(link)]
+                }
+                return
+            }
+            slot = (slot + 1) & slotMask
+        }
+    }
+
+    /// The entries within their allowed distance of `word` (distance ≥ 1), with the distance.
+    func candidates(_ word: UnsafeBufferPointer<UInt8>) -> [(entry: Int, distance: Int)] {
+        let n = word.count
+        guard !entries.isEmpty, n >= minLength, n <= maxLength else { return [] }
+        var found: [Int] = []
+        let depth = hasLongTerms && n >= 7 ? 2 : 1
+        Self.forEachDeletionHash(word, upTo: depth) { key in
+            if mayContain(key) { entriesFor(key, into: &found) }
+            return false
+        }
+        var result: [(Int, Int)] = []
+        for index in found {
+            let entry = entries[index]
+            let distance = Self.osaDistance(Array(word), entry.term, limit: entry.maxDistance)
+            if distance >= 1 && distance <= entry.maxDistance { result.append((index, distance)) }
+        }
+        return result
+    }
+
+    /// Optimal string alignment distance (Levenshtein plus adjacent swaps), capped at `limit + 1`.
+    static func osaDistance(_ a: [UInt8], _ b: [UInt8], limit: Int) -> Int {
+        if abs(a.count - b.count) > limit { return limit + 1 }
+        let n = a.count, m = b.count
+        var previous2 = [Int](repeating: 0, count: m + 1)
+        var previous = Array(0...m)
+        var current = [Int](repeating: 0, count: m + 1)
+        for i in 1...max(n, 1) where n > 0 {
+            current[0] = i
+            var rowMin = current[0]
+            for j in 1...max(m, 1) where m > 0 {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    value = min(value, previous2[j - 2] + 1)
+                }
+                current[j] = value
+                rowMin = min(rowMin, value)
+            }
+            if rowMin > limit { return limit + 1 }
+            (previous2, previous, current) = (previous, current, previous2)
+        }
+        return n == 0 ? m : previous[m]
+    }
+}

@@ -1,0 +1,193 @@
+import ArgumentParser
+import EmbeddedLog
+import Foundation
+import Transport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `touchstone-bench embedded-log`: append and read N records of 200 bytes
+/// through the embedded log, against a raw sequential write and read of the
+/// same bytes in the same folder, in the same run. Also: how fast a consumer
+/// waiting at the end sees a new message, and what waiting costs in CPU.
+struct EmbeddedLogBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "embedded-log",
+        abstract: "Embedded log append/read throughput vs raw sequential file I/O on the same disk.")
+
+    @Option(help: "Records to append and read.") var records = 1_000_000
+    @Option(help: "Bytes per record value.") var size = 200
+    @Option(help: "Folder on the disk to measure (default: the current folder).") var directory: String = FileManager.default.currentDirectoryPath
+
+    func run() async throws {
+        let root = URL(fileURLWithPath: directory).appendingPathComponent("touchstone-bench-\(getpid())")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let value = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        let payloadBytes = Double(records * size)
+        print("embedded-log: \(records) records of \(size) bytes in \(root.path)")
+
+        // Raw baseline: the same payload bytes, written and read sequentially in 256 KiB chunks.
+        let rawPath = root.appendingPathComponent("raw.bin").path
+        let chunk = [UInt8](repeating: 0, count: 256 << 10).enumerated().map { value[$0.offset % size] }
+        var cpu: [String: Double] = [:]
+        let rawWrite = try measure {
+            let fd = open(rawPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            defer { close(fd) }
+            var remaining = records * size
+            while remaining > 0 {
+                let n = min(remaining, chunk.count)
+                let written = chunk.withUnsafeBytes { write(fd, $0.baseAddress, n) }
+                guard written == n else { throw ValidationError("raw write failed") }
+                remaining -= n
+            }
+        }
+        cpu["raw write"] = CPUMeter.last
+        var checksum: UInt64 = 0
+        let rawRead = try measure {
+            let fd = open(rawPath, O_RDONLY)
+            defer { close(fd) }
+            var buffer = [UInt8](repeating: 0, count: 256 << 10)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n <= 0 { break }
+                // Touch one byte per record, as a reader of records would at least do.
+                var i = 0
+                while i < n { checksum &+= UInt64(buffer[i]); i += size }
+            }
+        }
+
+        cpu["raw read"] = CPUMeter.last
+        // The embedded log: one partition, fsync per batch off (the page cache, as the raw write).
+        var options = EmbeddedLogOptions()
+        options.syncOnFlush = false
+        let transport = try EmbeddedLogTransport(directory: root.appendingPathComponent("log"), options: options)
+        let topic = "bench"
+        try await transport.createTopic(TopicSpec(name: topic, partitions: 1))
+        let producer = try await transport.makeProducer()
+        let append = try await measureAsync {
+            try await Self.appendAll(producer, topic: topic, value: value, records: records)
+        }
+        cpu["append"] = CPUMeter.last
+        try await producer.close()
+        let consumer = try await transport.makeConsumer(topics: [topic], membership: .standalone(start: .earliest))
+        var received = 0
+        let readTime = try await measureAsync {
+            (received, checksum) = try await Self.readAll(consumer, records: records, checksum: checksum)
+        }
+        cpu["read"] = CPUMeter.last
+        try await consumer.close()
+        let logBytes = Double(try FileManager.default.allocatedSizeOfDirectory(at: root.appendingPathComponent("log/topics/\(topic)/0")))
+
+        func mb(_ bytes: Double, _ seconds: Double) -> String { String(format: "%.0f MB/s", bytes / seconds / 1e6) }
+        func rate(_ seconds: Double) -> String { String(format: "%.2fM records/s", Double(records) / seconds / 1e6) }
+        print(String(format: "raw write     %.3f s  %@ of payload", rawWrite, mb(payloadBytes, rawWrite)))
+        print(String(format: "log append    %.3f s  %@ of payload, %@ (%.0f bytes on disk per record)", append, mb(payloadBytes, append), rate(append), logBytes / Double(records)))
+        print(String(format: "append / raw write bandwidth: %.2f  (goal >= 0.50)   CPU seconds: log %.3f, raw %.3f", rawWrite / append, cpu["append"]!, cpu["raw write"]!))
+        print(String(format: "raw read      %.3f s  %@  %@", rawRead, mb(payloadBytes, rawRead), rate(rawRead)))
+        print(String(format: "log read      %.3f s  %@  %@  (goal >= 1M records/s)", readTime, mb(payloadBytes, readTime), rate(readTime)))
+        print(String(format: "read / raw read throughput: %.2f   CPU seconds: log %.3f, raw %.3f", rawRead / readTime, cpu["read"]!, cpu["raw read"]!))
+        print(String(format: "load average while measuring: %.1f on %d cores (wall times include waiting for a core)", loadAverage(), ProcessInfo.processInfo.activeProcessorCount))
+
+        try await measureTailLatency(transport)
+        _ = checksum
+    }
+
+    /// The measured loops run off the main actor (the command's `run` is main-actor isolated),
+    /// as a pipeline stage does: no executor hop per call.
+    nonisolated static func appendAll(_ producer: any MessageProducer, topic: String, value: [UInt8], records: Int) async throws {
+        for _ in 0..<records {
+            try await producer.send(OutgoingMessage(topic: topic, key: nil, value: value, partition: 0))
+        }
+        try await producer.flush()
+    }
+
+    nonisolated static func readAll(_ consumer: any MessageConsumer, records: Int, checksum: UInt64) async throws -> (Int, UInt64) {
+        var received = 0
+        var checksum = checksum
+        while received < records {
+            let batch = try await consumer.poll(maxMessages: 10_000, timeout: .seconds(5))
+            guard !batch.isEmpty else { throw ValidationError("read stalled at \(received) records") }
+            for message in batch { checksum &+= UInt64(message.value[0]) }
+            received += batch.count
+        }
+        return (received, checksum)
+    }
+
+    /// A consumer waiting at the end: how long until it sees a new message, and its CPU while idle.
+    func measureTailLatency(_ transport: EmbeddedLogTransport) async throws {
+        let topic = "latency"
+        try await transport.createTopic(TopicSpec(name: topic, partitions: 1))
+        let consumer = try await transport.makeConsumer(topics: [topic], membership: .standalone(start: .latest))
+        let producer = try await transport.makeProducer()
+        // Idle cost: poll an empty topic for 2 s and read this process's CPU time.
+        let cpuBefore = cpuSeconds()
+        let idleStart = ContinuousClock.now
+        while ContinuousClock.now - idleStart < .seconds(2) {
+            _ = try await consumer.poll(maxMessages: 1, timeout: .milliseconds(500))
+        }
+        let idleCPU = (cpuSeconds() - cpuBefore) / 2
+        // Latency: send one message at a time after a random pause, the consumer already waiting.
+        var latencies: [Double] = []
+        for _ in 0..<40 {
+            async let got = consumer.poll(maxMessages: 1, timeout: .seconds(2))
+            try await Task.sleep(for: .milliseconds(Int.random(in: 20...60)))
+            let sent = ContinuousClock.now
+            try await producer.send(OutgoingMessage(topic: topic, key: nil, value: [1], partition: 0))
+            try await producer.flush()
+            let batch = try await got
+            if !batch.isEmpty { latencies.append(Double((ContinuousClock.now - sent).components.attoseconds) / 1e15 + Double((ContinuousClock.now - sent).components.seconds) * 1000) }
+        }
+        try await producer.close()
+        try await consumer.close()
+        latencies.sort()
+        guard !latencies.isEmpty else { print("tail latency: no message arrived"); return }
+        print(String(format: "tail latency (send+flush to poll return, %d samples): median %.1f ms, p95 %.1f ms, max %.1f ms  (goal < 100 ms)",
+                     latencies.count, latencies[latencies.count / 2], latencies[latencies.count * 95 / 100], latencies.last!))
+        print(String(format: "idle consumer CPU: %.1f%% of one core while waiting at the end", idleCPU * 100))
+    }
+
+    func loadAverage() -> Double {
+        var loads = [Double](repeating: 0, count: 3)
+        return getloadavg(&loads, 3) > 0 ? loads[0] : -1
+    }
+
+    func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
+    /// Wall seconds of `body`; its CPU seconds (this process) go to `lastCPU`.
+    func measure(_ body: () throws -> Void) throws -> Double {
+        let cpu = cpuSeconds()
+        defer { CPUMeter.last = cpuSeconds() - cpu }
+        let start = ContinuousClock.now
+        try body()
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    func measureAsync(_ body: () async throws -> Void) async throws -> Double {
+        let cpu = cpuSeconds()
+        defer { CPUMeter.last = cpuSeconds() - cpu }
+        let start = ContinuousClock.now
+        try await body()
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}
+
+/// CPU seconds of the last measured section: on a shared, loaded machine wall time
+/// includes waiting for a core, so the CPU ratio is printed next to the wall ratio.
+enum CPUMeter {
+    nonisolated(unsafe) static var last: Double = 0
+}
+
+extension FileManager {
+    func allocatedSizeOfDirectory(at url: URL) throws -> Int {
+        try contentsOfDirectory(atPath: url.path).reduce(0) { sum, name in
+            sum + ((try? attributesOfItem(atPath: url.appendingPathComponent(name).path)[.size] as? Int) ?? 0)
+        }
+    }
+}

@@ -161,9 +161,17 @@ def main():
     # Tilted and framed differently, as a seller's own shot would be.
     generic = generic.rotate(28, resample=Image.BICUBIC, fillcolor=(170, 184, 204)).crop((40, 80, 600, 640))
     save_jpeg(generic.resize((500, 500), Image.LANCZOS), os.path.join(ITEM_IMAGES, "amazon-moonphase.jpg"), quality=75)
-    save_jpeg(photo.resize((420, 420), Image.LANCZOS), os.path.join(ITEM_IMAGES, "pin-lune.jpg"), quality=60)
-    save_jpeg(photo.resize((360, 360), Image.BILINEAR), os.path.join(ITEM_IMAGES, "etsy-moonphase.jpg"), quality=45)
-    save_jpeg(photo.resize((400, 400), Image.LANCZOS), os.path.join(ITEM_IMAGES, "ebay-moonphase.jpg"), quality=70)
+    # The Pinterest pin and the Etsy listing share a seller's own photo of a
+    # look-alike (gold case, no logo), resized and recompressed differently;
+    # the eBay listing has another look-alike shot. None of them is the
+    # official photo, so only their own links tie them to the brand's posts.
+    seller = watch_photo(dial=(16, 42, 36), case=GOLD, case_edge=DEEP_GOLD, strap=(60, 40, 30), wordmark=None, warm=True)
+    seller = seller.rotate(-22, resample=Image.BICUBIC, fillcolor=(214, 204, 190)).crop((60, 40, 600, 580))
+    save_jpeg(seller.resize((420, 420), Image.LANCZOS), os.path.join(ITEM_IMAGES, "pin-lune.jpg"), quality=60)
+    save_jpeg(seller.resize((360, 360), Image.BILINEAR), os.path.join(ITEM_IMAGES, "etsy-moonphase.jpg"), quality=45)
+    ebay = watch_photo(dial=(230, 226, 214), case=(196, 198, 206), case_edge=(140, 142, 150), strap=(90, 20, 30), wordmark=None, warm=False)
+    ebay = ebay.rotate(12, resample=Image.BICUBIC, fillcolor=(180, 190, 205)).crop((30, 30, 610, 610))
+    save_jpeg(ebay.resize((400, 400), Image.LANCZOS), os.path.join(ITEM_IMAGES, "ebay-moonphase.jpg"), quality=70)
     # The logo inside a bigger picture (a flat-lay with the logo card in a corner).
     flat = noise_picture(7, "mountain").resize((640, 640))
     flat.paste(brand_logo.resize((220, 220), Image.LANCZOS), (400, 400))

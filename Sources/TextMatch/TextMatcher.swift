@@ -316,6 +316,7 @@ public final class TextMatcher: Sendable {
         guard !typoIndex.entries.isEmpty else { return }
         let count = text.compact.count
         let minLength = typoIndex.minLength, maxLength = typoIndex.maxLength
+        typoMisses.access { misses in
         text.compact.withUnsafeBufferPointer { compact in
             var j = 0
             while j < count {
@@ -332,12 +333,20 @@ public final class TextMatcher: Sendable {
                 if allLetters, length >= minLength, length <= maxLength {
                     let word = UnsafeBufferPointer(rebasing: compact[j...k])
                     let key = WordList.key(word)
-                    if typoMisses.contains(key) {
+                    if misses.contains(key) {
+                        j = k + 1
+                        continue
+                    }
+                    // An ordinary word is never a typo; for the lengths that need two-letter deletions
+                    // (n²/2 hashes) one dictionary probe is cheaper, so ask the dictionary first.
+                    if typoIndex.longRange.contains(length),
+                       words.contains(folded: text.folded[Int(text.compactFolded[j])...Int(text.compactFolded[k])]) {
+                        misses.insert(key)
                         j = k + 1
                         continue
                     }
                     let candidates = typoIndex.candidates(word)
-                    if candidates.isEmpty { typoMisses.insert(key) }
+                    if candidates.isEmpty { misses.insert(key) }
                     if !candidates.isEmpty {
                         let foldedRange = Int(text.compactFolded[j])...Int(text.compactFolded[k])
                         let foldedWord = Array(text.folded[foldedRange])
@@ -356,6 +365,7 @@ public final class TextMatcher: Sendable {
                 }
                 j = k + 1
             }
+        }
         }
     }
 }

@@ -227,26 +227,23 @@ final class TypoIndex: Sendable {
 /// deletion. A lossy, bounded table of 64-bit word hashes, cleared when it
 /// fills; a hash collision can only skip a typo check for a word that collides
 /// with a known non-candidate (probability ~2⁻⁴⁸ per word).
-final class TypoMissCache: @unchecked Sendable {
-    private let lock = NSLock()
+struct TypoMissTable {
     private var slots = [UInt64](repeating: 0, count: 1 << 16)
     private var count = 0
 
     func contains(_ key: UInt64) -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: TypoIndex.mix(key)) & mask
-        while slots[slot] != 0 {
-            if slots[slot] == key { return true }
-            slot = (slot + 1) & mask
+        slots.withUnsafeBufferPointer { slots in
+            let mask = slots.count - 1
+            var slot = Int(truncatingIfNeeded: TypoIndex.mix(key)) & mask
+            while slots[slot] != 0 {
+                if slots[slot] == key { return true }
+                slot = (slot + 1) & mask
+            }
+            return false
         }
-        return false
     }
 
-    func insert(_ key: UInt64) {
-        lock.lock()
-        defer { lock.unlock() }
+    mutating func insert(_ key: UInt64) {
         if count * 4 >= slots.count * 3 {
             for index in slots.indices { slots[index] = 0 }
             count = 0
@@ -259,5 +256,17 @@ final class TypoMissCache: @unchecked Sendable {
         }
         slots[slot] = key
         count += 1
+    }
+}
+
+/// The shared ``TypoMissTable`` of a matcher, locked once per text rather than once per word.
+final class TypoMissCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var table = TypoMissTable()
+
+    func access<R>(_ body: (inout TypoMissTable) -> R) -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&table)
     }
 }

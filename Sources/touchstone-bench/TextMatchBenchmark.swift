@@ -27,7 +27,7 @@ struct TextMatchBenchmark: ParsableCommand {
         let corpus = makeCorpus(bytes: megabytes << 20, random: &random)
         let totalBytes = corpus.reduce(0) { $0 + $1.utf8.count }
         print("corpus: \(corpus.count) posts and listings, \(String(format: "%.1f", Double(totalBytes) / 1_048_576)) MB")
-        print("word lists: \(WordList.system.sources.isEmpty ? "none" : WordList.system.sources.joined(separator: ", "))")
+        print("word lists: \(WordList.system.sources.isEmpty ? "none" : WordList.system.sources.joined(separator: ", ")); corpus long tail: \(Self.rareWords.count) dictionary words")
 
         let base = makeProfiles(brands: brands, counterfeitTerms: 200, random: &random)
         let large = makeProfiles(brands: brands * 10, counterfeitTerms: 2000, random: &random)
@@ -128,7 +128,16 @@ struct TextMatchBenchmark: ParsableCommand {
     just got my first finally arrived so happy with it highly recommend seller thanks great communication
     """.split(separator: " ").map(String.init)
 
+    /// A long tail of rarer words (names, places, jargon), so that caches cannot hold the whole vocabulary.
+    static let rareWords: [String] = {
+        guard let text = try? String(contentsOfFile: "/usr/share/dict/american-english", encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").filter { $0.count >= 3 && $0.allSatisfy(\.isLetter) }.map(String.init)
+    }()
+
+    /// Posts and listings: frequent words of post and listing text (75%), a long tail of dictionary
+    /// words (22%), and brand-like spellings, prices, emoji, links and CJK (3%).
     func makeCorpus(bytes: Int, random: inout SplitMix) -> [String] {
+        let rare = Self.rareWords
         var posts: [String] = []
         var total = 0
         let specials = ["Cart1er", "C.a.r.t.i.e.r", "#cartierlove", "Саrtiеr", "1:1", "AAA quality", "replica", "Ｌｏｖｅ",
@@ -140,6 +149,8 @@ struct TextMatchBenchmark: ParsableCommand {
                 let roll = random.next() % 100
                 if roll < 3 {
                     words.append(specials[Int(random.next() % UInt64(specials.count))])
+                } else if roll < 25, !rare.isEmpty {
+                    words.append(rare[Int(random.next() % UInt64(rare.count))])
                 } else {
                     words.append(Self.vocabulary[Int(random.next() % UInt64(Self.vocabulary.count))])
                 }

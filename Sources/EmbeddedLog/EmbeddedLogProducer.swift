@@ -18,6 +18,8 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
         /// The batch the previous send went to: most sends go where the last one did.
         var lastBatch: (position: TopicPartition, buffer: FrameBuffer)?
         var lastSettings: TopicSettings?
+        /// Written batch buffers kept for reuse.
+        var spareBuffers: [FrameBuffer] = []
         /// Bytes buffered plus bytes being written.
         var bufferedBytes = 0
         var waitingBytes = 0
@@ -91,7 +93,7 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
                     buffer = existing
                     state.lastBatch = (position, existing)
                 } else {
-                    buffer = FrameBuffer(capacity: options.batchBytes + 4096)
+                    buffer = state.spareBuffers.popLast() ?? FrameBuffer(capacity: options.batchBytes + 4096)
                     state.batches[position] = buffer
                     state.lastBatch = (position, buffer)
                 }
@@ -173,6 +175,10 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
         let (spaceWaiters, done, scheduleAgain) = state.withLock { state in
             state.bufferedBytes -= bytes
             state.written = target
+            for batch in batches.values where state.spareBuffers.count < 4 {
+                batch.reset()
+                state.spareBuffers.append(batch)
+            }
             if let failure, state.failure == nil { state.failure = failure }
             let spaceWaiters = state.spaceWaiters
             state.spaceWaiters = []

@@ -209,6 +209,12 @@ final class FrameBuffer: @unchecked Sendable {
 
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
 
+    /// Empties the buffer for reuse (its memory stays mapped: no page faults on the next batch).
+    func reset() {
+        count = 0
+        records = 0
+    }
+
     func append(timestamp: Int64, key: [UInt8]?, value: [UInt8], headers: [MessageHeader]) throws -> Int {
         let size = try RecordFormat.checkedFrameSize(key: key, value: value, headers: headers)
         if count + size > capacity {

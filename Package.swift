@@ -107,7 +107,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ], exclude: ["make_pdq_fixture.py"]),
-        .testTarget(name: "PipelineTests", dependencies: ["TouchstoneTestKit", "Pipeline", "Web"]),
+        .testTarget(name: "PipelineTests", dependencies: ["TouchstoneTestKit", "Pipeline", "Web", "KafkaTransport", "EmbeddedLog"]),
     ],
     swiftLanguageModes: [.v6]
 )

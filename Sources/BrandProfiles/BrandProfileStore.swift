@@ -32,10 +32,29 @@ public final class BrandProfileStore: @unchecked Sendable {
     private var loaded: [String: BrandProfile] = [:]
     private var failures: [String: [BrandProfileError]] = [:]
     private var lastCheck: ContinuousClock.Instant
+    private var scans = 0
 
+    /// What tells a file changed: size, inode (an atomic save renames a new file into place)
+    /// and modification time in nanoseconds (Foundation's dates may round to the second).
     struct FileStamp: Equatable {
-        var size: Int
-        var modified: Date
+        var size: Int64
+        var inode: UInt64
+        var seconds: Int
+        var nanoseconds: Int
+
+        init?(path: String) {
+            var info = stat()
+            guard stat(path, &info) == 0 else { return nil }
+            size = Int64(info.st_size)
+            inode = UInt64(info.st_ino)
+            #if canImport(Darwin)
+            seconds = info.st_mtimespec.tv_sec
+            nanoseconds = info.st_mtimespec.tv_nsec
+            #else
+            seconds = info.st_mtim.tv_sec
+            nanoseconds = info.st_mtim.tv_nsec
+            #endif
+        }
     }
 
     /// Loads the folder now. Invalid files are reported in `snapshot().errors`
@@ -80,6 +99,10 @@ public final class BrandProfileStore: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         lastCheck = .now
+        // Every tenth scan re-reads every file whatever its stamp: an in-place edit of the same
+        // size within one file-system timestamp tick would otherwise go unseen.
+        scans += 1
+        if scans % 10 == 0 { stamps.removeAll() }
         var changed = false
         let files: [URL]
         var folderErrors: [BrandProfileError] = []
@@ -101,10 +124,8 @@ public final class BrandProfileStore: @unchecked Sendable {
             failures[removed] = nil
         }
         for file in files {
-            let attributes = try? FileManager.default.attributesOfItem(atPath: file.path)
-            let stamp = FileStamp(size: (attributes?[.size] as? NSNumber)?.intValue ?? -1,
-                                  modified: attributes?[.modificationDate] as? Date ?? .distantPast)
-            if stamps[file.path] == stamp { continue }
+            let stamp = FileStamp(path: file.path)
+            if let stamp, stamps[file.path] == stamp { continue }
             stamps[file.path] = stamp
             do {
                 let profile = try BrandProfileLoader.loadFile(file)

@@ -19,7 +19,10 @@ extension PipelineEnvironment {
         case .normalize:
             return StageRunner(processor: NormalizeProcessor(), transport: transport)
         case .hashImages:
-            throw PipelineError("stage hash-images is not wired yet")
+            let processor = ProfileFedHashImages(store: BrandProfileStore(directory: brandsDirectory),
+                                                 cacheDirectory: stateDirectory(for: .hashImages).appendingPathComponent("cache", isDirectory: true))
+            await processor.refreshReferences()
+            return StageRunner(processor: processor, transport: transport)
         case .textMatch:
             return StageRunner(processor: TextMatchProcessor(store: BrandProfileStore(directory: brandsDirectory)), transport: transport)
         case .crossLink:

@@ -185,19 +185,26 @@ struct CompactFlags {
     static let mention: UInt8 = 16
 }
 
+/// Per-byte class of folded ASCII as raw values, for pointer loops.
+let asciiClassRaw: [UInt8] = asciiClass.map(\.rawValue)
+
 /// A text folded for matching, with the maps back to the original.
 ///
 /// - `folded`: the NFKC / case / accent / confusable folded UTF-8 bytes;
-///   `foldedOrigin[i]` is the index of the original Unicode scalar that byte came from.
+///   `foldedOrigin[i]` is the index of the original Unicode scalar that byte came from;
+///   `foldedKind[i]` is its ``FoldKind`` (bits 0-3) and, bit 4, whether it belongs to a word character.
 /// - `compact`: the skeleton of the word characters only (separators dropped,
 ///   leetspeak mapped, `l`≡`i`), which the automaton scans so that
 ///   `C.a.r.t.i.e.r`, `Car tier` and `C4rt1er` all read `cartier`;
 ///   `compactFolded[j]` is the folded byte it came from.
+///
+/// Built with raw pointer loops over preallocated buffers: this is the hot path of the stage.
 struct FoldedText {
+    static let wordBit: UInt8 = 16
+
     var folded: [UInt8] = []
     var foldedOrigin: [Int32] = []
     var foldedKind: [UInt8] = []
-    var foldedWord: [Bool] = []
     var compact: [UInt8] = []
     var compactFolded: [Int32] = []
     var compactFlags: [UInt8] = []
@@ -215,166 +222,203 @@ struct FoldedText {
         return low < transparentScalars.count && transparentScalars[low] == Int32(scalar)
     }
 
+    func isWordByte(_ position: Int) -> Bool { foldedKind[position] & Self.wordBit != 0 }
+
     init(_ text: String, table: FoldTable = .shared) {
         var source = text
-        source.withUTF8 { utf8 in build(utf8, table: table) }
-    }
-
-    private mutating func build(_ utf8: UnsafeBufferPointer<UInt8>, table: FoldTable) {
-        let count = utf8.count
-        folded.reserveCapacity(count + 8)
-        foldedOrigin.reserveCapacity(count + 8)
-        foldedKind.reserveCapacity(count + 8)
-        foldedWord.reserveCapacity(count + 8)
-        var index = 0
-        var scalarIndex: Int32 = 0
-        while index < count {
-            let lead = utf8[index]
-            if lead < 0x80 {
-                let lower = asciiLower[Int(lead)]
-                folded.append(lower)
-                foldedOrigin.append(scalarIndex)
-                foldedKind.append(0)
-                foldedWord.append(asciiClass[Int(lower)] == .letter || asciiClass[Int(lower)] == .digit)
-                index += 1
-                scalarIndex += 1
-                continue
-            }
-            // Decode one scalar (the String is valid UTF-8).
-            var value: UInt32
-            var length: Int
-            if lead < 0xE0 {
-                value = UInt32(lead & 0x1F); length = 2
-            } else if lead < 0xF0 {
-                value = UInt32(lead & 0x0F); length = 3
-            } else {
-                value = UInt32(lead & 0x07); length = 4
-            }
-            for k in 1..<length where index + k < count {
-                value = (value << 6) | UInt32(utf8[index + k] & 0x3F)
-            }
-            index += length
-            appendFolded(value, scalarIndex: scalarIndex, table: table)
-            scalarIndex += 1
+        source.withUTF8 { utf8 in
+            buildFolded(utf8, table: table)
         }
-        scalarCount = Int(scalarIndex)
         buildCompact()
     }
 
-    private mutating func appendFolded(_ value: UInt32, scalarIndex: Int32, table: FoldTable) {
-        if value < FoldTable.limit {
-            let entry = table.entries[Int(value)]
-            if entry & 1 != 0 {
-                let length = Int((entry >> 5) & 31)
-                let offset = Int(entry >> 10)
-                let kind = UInt8((entry >> 2) & 3)
-                let isWord = entry & 2 != 0
-                if length == 0 { transparentScalars.append(scalarIndex) }
-                for k in 0..<length {
-                    let byte = table.pool[offset + k]
-                    folded.append(byte)
-                    foldedOrigin.append(scalarIndex)
-                    foldedKind.append(kind)
-                    foldedWord.append(byte < 0x80 ? (asciiClass[Int(byte)] == .letter || asciiClass[Int(byte)] == .digit) : isWord)
+    private mutating func buildFolded(_ utf8: UnsafeBufferPointer<UInt8>, table: FoldTable) {
+        let count = utf8.count
+        var nonASCII = 0
+        for byte in utf8 where byte >= 0x80 { nonASCII += 1 }
+        // A non-ASCII scalar has 2+ UTF-8 bytes and folds to at most 31 bytes.
+        let bound = count + nonASCII * 16 + 1
+        folded = [UInt8](repeating: 0, count: bound)
+        foldedOrigin = [Int32](repeating: 0, count: bound)
+        foldedKind = [UInt8](repeating: 0, count: bound)
+        var length = 0
+        var scalarIndex: Int32 = 0
+        var transparent: [Int32] = []
+        let lower = asciiLower, classes = asciiClassRaw
+        folded.withUnsafeMutableBufferPointer { out in
+        foldedOrigin.withUnsafeMutableBufferPointer { origin in
+        foldedKind.withUnsafeMutableBufferPointer { kind in
+        lower.withUnsafeBufferPointer { lower in
+        classes.withUnsafeBufferPointer { classes in
+        table.entries.withUnsafeBufferPointer { entries in
+        table.pool.withUnsafeBufferPointer { pool in
+            var index = 0
+            while index < count {
+                let lead = utf8[index]
+                if lead < 0x80 {
+                    let byte = lower[Int(lead)]
+                    out[length] = byte
+                    origin[length] = scalarIndex
+                    kind[length] = classes[Int(byte)] == ByteClass.letter.rawValue || classes[Int(byte)] == ByteClass.digit.rawValue ? FoldedText.wordBit : 0
+                    length += 1
+                    index += 1
+                    scalarIndex += 1
+                    continue
                 }
-                return
+                var value: UInt32
+                var width: Int
+                if lead < 0xE0 {
+                    value = UInt32(lead & 0x1F); width = 2
+                } else if lead < 0xF0 {
+                    value = UInt32(lead & 0x0F); width = 3
+                } else {
+                    value = UInt32(lead & 0x07); width = 4
+                }
+                for k in 1..<width where index + k < count {
+                    value = (value << 6) | UInt32(utf8[index + k] & 0x3F)
+                }
+                index += width
+                var bytesOut: Int
+                if value < FoldTable.limit, entries[Int(value)] & 1 != 0 {
+                    let entry = entries[Int(value)]
+                    bytesOut = Int((entry >> 5) & 31)
+                    let offset = Int(entry >> 10)
+                    let foldKind = UInt8((entry >> 2) & 3)
+                    let isWord = entry & 2 != 0
+                    for k in 0..<bytesOut {
+                        let byte = pool[offset + k]
+                        out[length] = byte
+                        origin[length] = scalarIndex
+                        let word = byte < 0x80 ? (classes[Int(byte)] == ByteClass.letter.rawValue || classes[Int(byte)] == ByteClass.digit.rawValue) : isWord
+                        kind[length] = foldKind | (word ? FoldedText.wordBit : 0)
+                        length += 1
+                    }
+                } else {
+                    let result = table.fold(value)
+                    bytesOut = min(result.bytes.count, 31)
+                    for byte in result.bytes.prefix(31) {
+                        out[length] = byte
+                        origin[length] = scalarIndex
+                        let word = byte < 0x80 ? (classes[Int(byte)] == ByteClass.letter.rawValue || classes[Int(byte)] == ByteClass.digit.rawValue) : result.isWord
+                        kind[length] = result.kind.rawValue | (word ? FoldedText.wordBit : 0)
+                        length += 1
+                    }
+                }
+                if bytesOut == 0 { transparent.append(scalarIndex) }
+                scalarIndex += 1
             }
-        }
-        let result = table.fold(value)
-        if result.bytes.isEmpty { transparentScalars.append(scalarIndex) }
-        for byte in result.bytes {
-            folded.append(byte)
-            foldedOrigin.append(scalarIndex)
-            foldedKind.append(result.kind.rawValue)
-            foldedWord.append(byte < 0x80 ? (asciiClass[Int(byte)] == .letter || asciiClass[Int(byte)] == .digit) : result.isWord)
-        }
-    }
-
-    private func byteClass(_ position: Int) -> ByteClass {
-        let byte = folded[position]
-        if byte < 0x80 { return asciiClass[Int(byte)] }
-        return foldedWord[position] ? .wordNonASCII : .separator
-    }
-
-    /// An `@` between word characters is leetspeak (`C@rtier`) unless what follows looks like a mail domain.
-    private func atIsMailSeparator(_ position: Int) -> Bool {
-        var q = position + 1
-        while q < folded.count, foldedWord[q] { q += 1 }
-        return q + 1 < folded.count && folded[q] == UInt8(ascii: ".") && foldedWord[q + 1]
+        }}}}}}}
+        folded.removeLast(bound - length)
+        foldedOrigin.removeLast(bound - length)
+        foldedKind.removeLast(bound - length)
+        scalarCount = Int(scalarIndex)
+        transparentScalars = transparent
     }
 
     private mutating func buildCompact() {
         let count = folded.count
-        compact.reserveCapacity(count)
-        compactFolded.reserveCapacity(count)
-        compactFlags.reserveCapacity(count)
-        var position = 0
-        while position < count {
-            let first = byteClass(position)
-            if first == .separator || first == .leetSymbol {
-                position += 1
-                continue
+        compact = [UInt8](repeating: 0, count: count)
+        compactFolded = [Int32](repeating: 0, count: count)
+        compactFlags = [UInt8](repeating: 0, count: count)
+        var length = 0
+        let classes = asciiClassRaw, skeleton = skeletonLetter, leetTable = leetLetter
+        let separator = ByteClass.separator.rawValue, letter = ByteClass.letter.rawValue, digit = ByteClass.digit.rawValue
+        let leetSymbol = ByteClass.leetSymbol.rawValue, nonASCII = ByteClass.wordNonASCII.rawValue
+        let at = UInt8(ascii: "@"), dollar = UInt8(ascii: "$")
+        folded.withUnsafeBufferPointer { folded in
+        foldedKind.withUnsafeBufferPointer { kind in
+        compact.withUnsafeMutableBufferPointer { out in
+        compactFolded.withUnsafeMutableBufferPointer { outFolded in
+        compactFlags.withUnsafeMutableBufferPointer { outFlags in
+        classes.withUnsafeBufferPointer { classes in
+        skeleton.withUnsafeBufferPointer { skeleton in
+        leetTable.withUnsafeBufferPointer { leetTable in
+            @inline(__always) func byteClass(_ position: Int) -> UInt8 {
+                let byte = folded[position]
+                if byte < 0x80 { return classes[Int(byte)] }
+                return kind[position] & FoldedText.wordBit != 0 ? nonASCII : separator
             }
-            // One token: word characters, with leet symbols only between word characters.
-            let start = position
-            var hasLetter = false
-            var hasLeetSymbol = false
-            var end = position
-            while end < count {
-                let cls = byteClass(end)
-                if cls == .letter || cls == .wordNonASCII {
-                    hasLetter = true
-                    end += 1
-                } else if cls == .digit {
-                    end += 1
-                } else if cls == .leetSymbol, end + 1 < count, byteClass(end + 1) != .separator, byteClass(end + 1) != .leetSymbol,
-                          !(folded[end] == UInt8(ascii: "@") && atIsMailSeparator(end)) {
-                    hasLeetSymbol = true
-                    end += 1
-                } else if cls == .leetSymbol, hasLeetSymbol, folded[end] == UInt8(ascii: "@") || folded[end] == UInt8(ascii: "$"),
-                          end + 1 >= count || byteClass(end + 1) == .separator {
-                    // A last `@`/`$` of a word already written in leetspeak (`B@lenci@g@`).
-                    end += 1
-                } else {
-                    break
+            /// An `@` between word characters is leetspeak (`C@rtier`) unless what follows looks like a mail domain.
+            func atIsMailSeparator(_ position: Int) -> Bool {
+                var q = position + 1
+                while q < count, kind[q] & FoldedText.wordBit != 0 { q += 1 }
+                return q + 1 < count && folded[q] == UInt8(ascii: ".") && kind[q + 1] & FoldedText.wordBit != 0
+            }
+            var position = 0
+            while position < count {
+                let first = byteClass(position)
+                if first == separator || first == leetSymbol {
+                    position += 1
+                    continue
                 }
-            }
-            var context: UInt8 = 0
-            if start > 0 {
-                if folded[start - 1] == UInt8(ascii: "#") { context = CompactFlags.hashtag }
-                if folded[start - 1] == UInt8(ascii: "@") { context = CompactFlags.mention }
-            }
-            let firstCompact = compact.count
-            for k in start..<end {
-                let byte = folded[k]
-                var flags = context
-                let output: UInt8
-                switch byteClass(k) {
-                case .letter:
-                    output = skeletonLetter[Int(byte)]
-                case .digit:
-                    // Digits are leetspeak only in a word that has letters: `Cart1er`, not `1:1` or `2024`.
-                    if hasLetter, leetLetter[Int(byte)] != byte {
-                        output = leetLetter[Int(byte)]
+                // One token: word characters, with leet symbols only between word characters.
+                let start = position
+                var hasLetter = false
+                var hasLeetSymbol = false
+                var end = position
+                while end < count {
+                    let cls = byteClass(end)
+                    if cls == letter || cls == nonASCII {
+                        hasLetter = true
+                        end += 1
+                    } else if cls == digit {
+                        end += 1
+                    } else if cls == leetSymbol {
+                        let next = end + 1 < count ? byteClass(end + 1) : separator
+                        if next != separator, next != leetSymbol, !(folded[end] == at && atIsMailSeparator(end)) {
+                            hasLeetSymbol = true
+                            end += 1
+                        } else if hasLeetSymbol, folded[end] == at || folded[end] == dollar, next == separator {
+                            // A last `@`/`$` of a word already written in leetspeak (`B@lenci@g@`).
+                            end += 1
+                        } else {
+                            break
+                        }
+                    } else {
+                        break
+                    }
+                }
+                var context: UInt8 = 0
+                if start > 0 {
+                    if folded[start - 1] == UInt8(ascii: "#") { context = CompactFlags.hashtag }
+                    if folded[start - 1] == at { context = CompactFlags.mention }
+                }
+                let firstCompact = length
+                for k in start..<end {
+                    let byte = folded[k]
+                    var flags = context
+                    let output: UInt8
+                    let cls = byteClass(k)
+                    if cls == letter {
+                        output = skeleton[Int(byte)]
+                    } else if cls == digit {
+                        // Digits are leetspeak only in a word that has letters: `Cart1er`, not `1:1` or `2024`.
+                        if hasLetter, leetTable[Int(byte)] != byte {
+                            output = leetTable[Int(byte)]
+                            flags |= CompactFlags.leet
+                        } else {
+                            output = byte
+                        }
+                    } else if cls == leetSymbol {
+                        output = leetTable[Int(byte)]
                         flags |= CompactFlags.leet
                     } else {
                         output = byte
                     }
-                case .leetSymbol:
-                    output = leetLetter[Int(byte)]
-                    flags |= CompactFlags.leet
-                default:
-                    output = byte
+                    out[length] = output
+                    outFolded[length] = Int32(k)
+                    outFlags[length] = flags
+                    length += 1
                 }
-                compact.append(output)
-                compactFolded.append(Int32(k))
-                compactFlags.append(flags)
+                if length > firstCompact {
+                    outFlags[firstCompact] |= CompactFlags.tokenStart
+                    outFlags[length - 1] |= CompactFlags.tokenEnd
+                }
+                position = end
             }
-            if compact.count > firstCompact {
-                compactFlags[firstCompact] |= CompactFlags.tokenStart
-                compactFlags[compact.count - 1] |= CompactFlags.tokenEnd
-            }
-            position = end
-        }
+        }}}}}}}}
+        compact.removeLast(count - length)
+        compactFolded.removeLast(count - length)
+        compactFlags.removeLast(count - length)
     }
 }

@@ -70,9 +70,11 @@ public final class TextMatcher: Sendable {
     let typoIndex: TypoIndex
     /// Typo entries' payload: (pattern, use) pairs.
     let typoUses: [(pattern: Int, use: Int)]
+    let typoMisses = TypoMissCache()
 
+    /// - Parameter matchTypos: false skips the typo rule (for measuring the rest; the stage always matches typos).
     public init(profiles: [BrandProfile], words: WordList = .system, rates: ExchangeRates = .default,
-                builtinCounterfeitTerms: [String] = CounterfeitTerms.all) {
+                builtinCounterfeitTerms: [String] = CounterfeitTerms.all, matchTypos: Bool = true) {
         self.profiles = profiles
         self.words = words
         self.rates = rates
@@ -134,7 +136,7 @@ public final class TextMatcher: Sendable {
         }
         automaton = Automaton(patterns: patterns)
         patternUses = uses
-        typoIndex = TypoIndex(entries: typoEntries)
+        typoIndex = TypoIndex(entries: matchTypos ? typoEntries : [])
         self.typoUses = typoUses
     }
 
@@ -269,7 +271,7 @@ public final class TextMatcher: Sendable {
         if unnatural > 0 || joined > 0 { transforms.append("split") }
         if leet { transforms.append("leetspeak") }
         let foldedRange = Int(text.compactFolded[start])...Int(text.compactFolded[end])
-        var lookalike = text.foldedKind[foldedRange].contains { $0 >= FoldKind.compatibility.rawValue }
+        var lookalike = text.foldedKind[foldedRange].contains { $0 & 15 >= FoldKind.compatibility.rawValue }
         if !lookalike && !leet {
             var plain: [UInt8] = []
             for j in start...end { plain.append(text.folded[Int(text.compactFolded[j])]) }
@@ -314,6 +316,7 @@ public final class TextMatcher: Sendable {
         guard !typoIndex.entries.isEmpty else { return }
         let count = text.compact.count
         let minLength = typoIndex.minLength, maxLength = typoIndex.maxLength
+        typoMisses.access { misses in
         text.compact.withUnsafeBufferPointer { compact in
             var j = 0
             while j < count {
@@ -329,7 +332,21 @@ public final class TextMatcher: Sendable {
                 let length = k - j + 1
                 if allLetters, length >= minLength, length <= maxLength {
                     let word = UnsafeBufferPointer(rebasing: compact[j...k])
+                    let key = WordList.key(word)
+                    if misses.contains(key) {
+                        j = k + 1
+                        continue
+                    }
+                    // An ordinary word is never a typo; for the lengths that need two-letter deletions
+                    // (n²/2 hashes) one dictionary probe is cheaper, so ask the dictionary first.
+                    if typoIndex.longRange.contains(length),
+                       words.contains(folded: text.folded[Int(text.compactFolded[j])...Int(text.compactFolded[k])]) {
+                        misses.insert(key)
+                        j = k + 1
+                        continue
+                    }
                     let candidates = typoIndex.candidates(word)
+                    if candidates.isEmpty { misses.insert(key) }
                     if !candidates.isEmpty {
                         let foldedRange = Int(text.compactFolded[j])...Int(text.compactFolded[k])
                         let foldedWord = Array(text.folded[foldedRange])
@@ -348,6 +365,7 @@ public final class TextMatcher: Sendable {
                 }
                 j = k + 1
             }
+        }
         }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Typo candidates by a deletion index (the SymSpell idea): a word is within
 /// edit distance d of a term only if some deletion of at most d letters of the
 /// word equals some deletion of at most d letters of the term. Deletion hashes
@@ -6,7 +8,7 @@
 /// whatever the number of terms. Candidates are confirmed with the real
 /// (optimal string alignment) distance, which counts a swap of two neighbours
 /// (`Catrier`) as one edit.
-struct TypoIndex: Sendable {
+final class TypoIndex: Sendable {
     struct Entry: Sendable {
         var term: [UInt8]
         var maxDistance: Int
@@ -17,6 +19,9 @@ struct TypoIndex: Sendable {
     let minLength: Int
     let maxLength: Int
     let hasLongTerms: Bool
+    /// Word lengths that can be within 2 edits of a long term, or within 1 edit of a shorter one.
+    let longRange: ClosedRange<Int>
+    let shortRange: ClosedRange<Int>
     private let filter: [UInt64]
     private let filterMask: UInt64
     private let slots: [UInt64]
@@ -48,6 +53,10 @@ struct TypoIndex: Sendable {
         minLength = entries.map { $0.term.count - $0.maxDistance }.min() ?? 0
         maxLength = entries.map { $0.term.count + $0.maxDistance }.max() ?? 0
         hasLongTerms = entries.contains { $0.maxDistance >= 2 }
+        let long = entries.filter { $0.maxDistance >= 2 }.map(\.term.count)
+        longRange = (long.min() ?? 1) - 2...(long.max() ?? 0) + 2
+        let short = entries.filter { $0.maxDistance == 1 }.map(\.term.count)
+        shortRange = (short.min() ?? 1) - 1...(short.max() ?? 0) + 1
         var filterBits = 1 << 16
         while filterBits < keys.count * 16 { filterBits <<= 1 }
         var filter = [UInt64](repeating: 0, count: filterBits / 64)
@@ -115,10 +124,11 @@ struct TypoIndex: Sendable {
     static func forEachDeletionHash(_ word: UnsafeBufferPointer<UInt8>, upTo distance: Int, _ body: (UInt64) -> Bool) {
         let n = word.count
         guard n < 60 else { return }
-        var prefix = [UInt64](repeating: 0, count: n + 1)
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: n + 1) { prefix in
+        powers.withUnsafeBufferPointer { pow in
+        prefix[0] = 0
         for i in 0..<n { prefix[i + 1] = prefix[i] &* base &+ UInt64(word[i]) &+ 1 }
-        let pow = powers
-        func range(_ a: Int, _ b: Int) -> UInt64 { prefix[b] &- prefix[a] &* pow[b - a] }
+        @inline(__always) func range(_ a: Int, _ b: Int) -> UInt64 { prefix[b] &- prefix[a] &* pow[b - a] }
         if body(prefix[n]) { return }
         guard distance >= 1 else { return }
         for i in 0..<n {
@@ -132,12 +142,13 @@ struct TypoIndex: Sendable {
                 if body(head &* pow[n - j - 1] &+ range(j + 1, n)) { return }
             }
         }
+        }}
     }
 
     @inline(__always)
     func mayContain(_ key: UInt64) -> Bool {
         let bit = Self.mix(key) & filterMask
-        return filter[Int(bit >> 6)] & (1 << (bit & 63)) != 0
+        return filter.withUnsafeBufferPointer { $0[Int(bit >> 6)] } & (1 << (bit & 63)) != 0
     }
 
     func entriesFor(_ key: UInt64, into result: inout [Int]) {
@@ -160,12 +171,22 @@ struct TypoIndex: Sendable {
     func candidates(_ word: UnsafeBufferPointer<UInt8>) -> [(entry: Int, distance: Int)] {
         let n = word.count
         guard !entries.isEmpty, n >= minLength, n <= maxLength else { return [] }
-        var found: [Int] = []
-        let depth = hasLongTerms && n >= 7 ? 2 : 1
-        Self.forEachDeletionHash(word, upTo: depth) { key in
-            if mayContain(key) { entriesFor(key, into: &found) }
-            return false
+        // Two-letter deletions (n²/2 hashes) only for lengths a long term can have.
+        let depth = longRange.contains(n) ? 2 : (shortRange.contains(n) ? 1 : 0)
+        if depth == 0 { return [] }
+        // Probe the bit filter inside the hashing loop (capturing only a pointer); look up the few survivors after.
+        var survivors: [UInt64] = []
+        let mask = filterMask
+        filter.withUnsafeBufferPointer { bits in
+            Self.forEachDeletionHash(word, upTo: depth) { key in
+                let bit = Self.mix(key) & mask
+                if bits[Int(bit >> 6)] & (1 << (bit & 63)) != 0 { survivors.append(key) }
+                return false
+            }
         }
+        if survivors.isEmpty { return [] }
+        var found: [Int] = []
+        for key in survivors { entriesFor(key, into: &found) }
         var result: [(Int, Int)] = []
         for index in found {
             let entry = entries[index]
@@ -198,5 +219,54 @@ struct TypoIndex: Sendable {
             (previous2, previous, current) = (previous, current, previous2)
         }
         return n == 0 ? m : previous[m]
+    }
+}
+
+/// Words recently found to have no typo candidate, so that the common words of
+/// a stream (`beautiful`, `shipping`) are hashed once instead of once per
+/// deletion. A lossy, bounded table of 64-bit word hashes, cleared when it
+/// fills; a hash collision can only skip a typo check for a word that collides
+/// with a known non-candidate (probability ~2⁻⁴⁸ per word).
+struct TypoMissTable {
+    private var slots = [UInt64](repeating: 0, count: 1 << 16)
+    private var count = 0
+
+    func contains(_ key: UInt64) -> Bool {
+        slots.withUnsafeBufferPointer { slots in
+            let mask = slots.count - 1
+            var slot = Int(truncatingIfNeeded: TypoIndex.mix(key)) & mask
+            while slots[slot] != 0 {
+                if slots[slot] == key { return true }
+                slot = (slot + 1) & mask
+            }
+            return false
+        }
+    }
+
+    mutating func insert(_ key: UInt64) {
+        if count * 4 >= slots.count * 3 {
+            for index in slots.indices { slots[index] = 0 }
+            count = 0
+        }
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: TypoIndex.mix(key)) & mask
+        while slots[slot] != 0 {
+            if slots[slot] == key { return }
+            slot = (slot + 1) & mask
+        }
+        slots[slot] = key
+        count += 1
+    }
+}
+
+/// The shared ``TypoMissTable`` of a matcher, locked once per text rather than once per word.
+final class TypoMissCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var table = TypoMissTable()
+
+    func access<R>(_ body: (inout TypoMissTable) -> R) -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&table)
     }
 }

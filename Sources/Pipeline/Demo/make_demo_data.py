@@ -54,30 +54,31 @@ def logo():
     return img
 
 
-def watch_photo():
-    """A product-photo-like picture of the Aurelle Lune moonphase watch."""
+def watch_photo(dial=NAVY, case=GOLD, case_edge=DEEP_GOLD, strap=(92, 52, 36), wordmark="AURELLE", warm=True):
+    """A product-photo-like picture of the Aurelle Lune moonphase watch (or, with
+    other colours and no wordmark, of a generic look-alike)."""
     size = 640
     img = Image.new("RGB", (size, size))
     px = img.load()
     for y in range(size):  # soft studio gradient
         for x in range(size):
             t = (x + y) / (2 * size)
-            px[x, y] = (int(232 - 40 * t), int(226 - 44 * t), int(214 - 50 * t))
+            px[x, y] = (int(232 - 40 * t), int(226 - 44 * t), int(214 - 50 * t)) if warm else (int(200 - 90 * t), int(210 - 80 * t), int(222 - 60 * t))
     d = ImageDraw.Draw(img)
     # Strap.
-    d.rounded_rectangle((250, 0, 390, 640), radius=26, fill=(92, 52, 36))
+    d.rounded_rectangle((250, 0, 390, 640), radius=26, fill=strap)
     for y in range(20, 640, 40):
-        d.line((262, y, 378, y), fill=(110, 66, 46), width=2)
+        d.line((262, y, 378, y), fill=tuple(min(255, c + 18) for c in strap), width=2)
     # Shadow, case, bezel, dial.
     shadow = Image.new("L", (size, size), 0)
     ImageDraw.Draw(shadow).ellipse((150, 170, 510, 530), fill=140)
     shadow = shadow.filter(ImageFilter.GaussianBlur(18))
     img.paste((60, 50, 40), (0, 0), shadow)
     d = ImageDraw.Draw(img)
-    d.ellipse((140, 140, 500, 500), fill=DEEP_GOLD)
-    d.ellipse((152, 152, 488, 488), fill=GOLD)
-    d.ellipse((172, 172, 468, 468), fill=NAVY)
-    d.rectangle((490, 304, 516, 336), fill=DEEP_GOLD)  # crown
+    d.ellipse((140, 140, 500, 500), fill=case_edge)
+    d.ellipse((152, 152, 488, 488), fill=case)
+    d.ellipse((172, 172, 468, 468), fill=dial)
+    d.rectangle((490, 304, 516, 336), fill=case_edge)  # crown
     cx, cy = 320, 320
     for i in range(12):  # hour markers
         a = math.radians(i * 30)
@@ -86,18 +87,19 @@ def watch_photo():
                fill=IVORY, width=6 if i % 3 == 0 else 3)
     # Moonphase window with a gold moon and stars.
     d.pieslice((262, 330, 378, 446), 180, 360, fill=(30, 50, 104))
-    d.ellipse((298, 350, 342, 394), fill=GOLD)
+    d.ellipse((298, 350, 342, 394), fill=case)
     for sx, sy in ((276, 376), (360, 368), (350, 352), (284, 358)):
         d.ellipse((sx - 2, sy - 2, sx + 2, sy + 2), fill=IVORY)
     # Wordmark on the dial.
-    f = font(22)
-    w = d.textlength("AURELLE", font=f)
-    d.text((cx - w / 2, 232), "AURELLE", font=f, fill=IVORY)
+    if wordmark:
+        f = font(22)
+        w = d.textlength(wordmark, font=f)
+        d.text((cx - w / 2, 232), wordmark, font=f, fill=IVORY)
     # Hands at ten past ten.
     for angle, length, width in ((-60, 80, 8), (60, 112, 5)):
         a = math.radians(angle)
         d.line((cx, cy, cx + length * math.sin(a), cy - length * math.cos(a)), fill=IVORY, width=width)
-    d.ellipse((cx - 9, cy - 9, cx + 9, cy + 9), fill=GOLD)
+    d.ellipse((cx - 9, cy - 9, cx + 9, cy + 9), fill=case)
     # A highlight on the crystal.
     glare = Image.new("L", (size, size), 0)
     ImageDraw.Draw(glare).ellipse((200, 190, 330, 260), fill=60)
@@ -150,13 +152,26 @@ def main():
     photo = watch_photo()
     save_jpeg(photo, os.path.join(BRAND_IMAGES, "aurelle-lune.jpg"), quality=88)
 
-    # Item pictures. The seed case reuses the official photo as is; the Pinterest
-    # pin and the Etsy listing reuse it resized and recompressed.
+    # Item pictures. The seed case's Instagram post reuses the official photo;
+    # its Amazon listing shows a generic look-alike (no logo, other colours), so
+    # that the listing alone shows nothing. The Pinterest pin and the Etsy
+    # listing reuse the official photo resized and recompressed.
     save_jpeg(photo, os.path.join(ITEM_IMAGES, "ig-lune-post.jpg"), quality=82)
-    save_jpeg(photo.resize((500, 500), Image.LANCZOS), os.path.join(ITEM_IMAGES, "amazon-moonphase.jpg"), quality=75)
-    save_jpeg(photo.resize((420, 420), Image.LANCZOS), os.path.join(ITEM_IMAGES, "pin-lune.jpg"), quality=60)
-    save_jpeg(photo.resize((360, 360), Image.BILINEAR), os.path.join(ITEM_IMAGES, "etsy-moonphase.jpg"), quality=45)
-    save_jpeg(photo.resize((400, 400), Image.LANCZOS), os.path.join(ITEM_IMAGES, "ebay-moonphase.jpg"), quality=70)
+    generic = watch_photo(dial=(24, 26, 30), case=(196, 198, 206), case_edge=(140, 142, 150), strap=(28, 28, 30), wordmark=None, warm=False)
+    # Tilted and framed differently, as a seller's own shot would be.
+    generic = generic.rotate(28, resample=Image.BICUBIC, fillcolor=(170, 184, 204)).crop((40, 80, 600, 640))
+    save_jpeg(generic.resize((500, 500), Image.LANCZOS), os.path.join(ITEM_IMAGES, "amazon-moonphase.jpg"), quality=75)
+    # The Pinterest pin and the Etsy listing share a seller's own photo of a
+    # look-alike (gold case, no logo), resized and recompressed differently;
+    # the eBay listing has another look-alike shot. None of them is the
+    # official photo, so only their own links tie them to the brand's posts.
+    seller = watch_photo(dial=(16, 42, 36), case=GOLD, case_edge=DEEP_GOLD, strap=(60, 40, 30), wordmark=None, warm=True)
+    seller = seller.rotate(-22, resample=Image.BICUBIC, fillcolor=(214, 204, 190)).crop((60, 40, 600, 580))
+    save_jpeg(seller.resize((420, 420), Image.LANCZOS), os.path.join(ITEM_IMAGES, "pin-lune.jpg"), quality=60)
+    save_jpeg(seller.resize((360, 360), Image.BILINEAR), os.path.join(ITEM_IMAGES, "etsy-moonphase.jpg"), quality=45)
+    ebay = watch_photo(dial=(230, 226, 214), case=(196, 198, 206), case_edge=(140, 142, 150), strap=(90, 20, 30), wordmark=None, warm=False)
+    ebay = ebay.rotate(12, resample=Image.BICUBIC, fillcolor=(180, 190, 205)).crop((30, 30, 610, 610))
+    save_jpeg(ebay.resize((400, 400), Image.LANCZOS), os.path.join(ITEM_IMAGES, "ebay-moonphase.jpg"), quality=70)
     # The logo inside a bigger picture (a flat-lay with the logo card in a corner).
     flat = noise_picture(7, "mountain").resize((640, 640))
     flat.paste(brand_logo.resize((220, 220), Image.LANCZOS), (400, 400))

@@ -1,0 +1,53 @@
+import Foundation
+import KafkaTransport
+import Pipeline
+import Testing
+import TouchstoneCore
+import TouchstoneTestKit
+
+/// The same end-to-end and replay checks as on the embedded log, with every
+/// stage a consumer group on a real Kafka-protocol broker (Tansu).
+@Suite(.serialized) struct KafkaEndToEndTests {
+    static func harness(_ name: String, broker: TansuBroker) throws -> PipelineHarness {
+        let root = FileManager.default.temporaryDirectory
+            .appendingPathComponent("touchstone-e2e-kafka-\(name)-\(UUID().uuidString.prefix(8))", isDirectory: true)
+        return try PipelineHarness(root: root, transport: try KafkaMessageTransport(bootstrapServers: broker.bootstrapServers))
+    }
+
+    @Test(.enabled(if: TansuBroker.unavailableReason == nil, "\(TansuBroker.unavailableReason ?? "")"))
+    func seedCaseAndVariantsOnKafka() async throws {
+        let broker = try await TansuBroker.start()
+        defer { broker.stop() }
+        let harness = try Self.harness("seed", broker: broker)
+        defer { harness.removeFiles() }
+        try await harness.ingestDemo()
+        try await harness.runUntilIdle()
+        try EndToEndTests.checkSeedCaseAndVariants(harness)
+        #expect(try await Demo.deadLetterCount(harness.environment.transport) == 4)
+    }
+
+    @Test(.enabled(if: TansuBroker.unavailableReason == nil, "\(TansuBroker.unavailableReason ?? "")"))
+    func replayOnKafka() async throws {
+        let broker = try await TansuBroker.start()
+        defer { broker.stop() }
+        let harness = try Self.harness("replay", broker: broker)
+        defer { harness.removeFiles() }
+        try await harness.ingestDemo()
+        try await ReplayTests.ingestExtra(harness)
+        try await harness.runUntilIdle()
+        let before = try harness.exported()
+        try await harness.publish(Decision(brand: "aurelle", platform: "amazon", itemID: "B0DMQX7Z41", action: .dismissed,
+                                           by: "test", at: Timestamp.now()))
+        try ReplayTests.setProducts(harness, adding: "Stellaris Moonphase")
+        try await harness.environment.replay(from: .textMatch, sinceMilliseconds: nil)
+        try await harness.runUntilIdle()
+        let added = try harness.exported()
+        #expect(added[ReplayTests.extraKey]?.reasons.contains { $0.signal == .product } ?? false)
+        #expect(try harness.view().findings(.init(platform: "amazon", itemID: "B0DMQX7Z41")).first?.decision == "dismissed")
+
+        try ReplayTests.setProducts(harness, removing: "Stellaris Moonphase")
+        try await harness.environment.replay(from: .textMatch, sinceMilliseconds: nil)
+        try await harness.runUntilIdle()
+        #expect(Set(try harness.exported().keys) == Set(before.keys))
+    }
+}

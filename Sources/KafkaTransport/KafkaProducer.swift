@@ -30,8 +30,12 @@ final class KafkaProducer: MessageProducer, @unchecked Sendable {
     private struct DeliveryState {
         /// Every sequence number below this one is settled (delivered or failed).
         var lowestUnsettled: UInt64 = 1
-        /// Settled numbers above `lowestUnsettled` (delivery reports of different partitions interleave).
-        var settledAhead = Set<UInt64>()
+        /// Settled numbers above `lowestUnsettled` (delivery reports of different partitions
+        /// interleave): a ring of bits, with a set for numbers beyond the ring's reach.
+        var settledBits = [UInt64](repeating: 0, count: ringWords)
+        var settledBeyondRing = Set<UInt64>()
+        static let ringWords = 4096
+        static let ringBits = UInt64(ringWords * 64)
         var firstFailure: TransportError?
         var roomWaiters: [CheckedContinuation<Void, Never>] = []
         var flushWaiters: [(upTo: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
@@ -39,11 +43,24 @@ final class KafkaProducer: MessageProducer, @unchecked Sendable {
         var brokerTrouble: String?
 
         mutating func settle(_ sequence: UInt64) {
-            if sequence == lowestUnsettled {
+            guard sequence >= lowestUnsettled else { return }
+            if sequence - lowestUnsettled >= Self.ringBits {
+                settledBeyondRing.insert(sequence)
+                return
+            }
+            let slot = Int(sequence % Self.ringBits)
+            settledBits[slot >> 6] |= 1 << UInt64(slot & 63)
+            while true {
+                let next = Int(lowestUnsettled % Self.ringBits)
+                let bit: UInt64 = 1 << UInt64(next & 63)
+                guard settledBits[next >> 6] & bit != 0 else { break }
+                settledBits[next >> 6] &= ~bit
                 lowestUnsettled += 1
-                while settledAhead.remove(lowestUnsettled) != nil { lowestUnsettled += 1 }
-            } else if sequence > lowestUnsettled {
-                settledAhead.insert(sequence)
+                // Numbers parked beyond the ring come into reach as the ring advances.
+                if !settledBeyondRing.isEmpty, settledBeyondRing.remove(lowestUnsettled + Self.ringBits - 1) != nil {
+                    let slot = Int((lowestUnsettled + Self.ringBits - 1) % Self.ringBits)
+                    settledBits[slot >> 6] |= 1 << UInt64(slot & 63)
+                }
             }
         }
 

@@ -51,6 +51,9 @@ let package = Package(
         ]),
         .target(name: "HashImages", dependencies: [
             "TouchstoneCore", "StreamProcessing", "BrandProfiles", "CImageCodecs",
+        ], swiftSettings: [
+            // Pixel loops run ~30x slower unoptimised; keep debug builds and tests usable.
+            .unsafeFlags(["-O"]),
         ]),
         .target(name: "TextMatch", dependencies: ["TouchstoneCore", "StreamProcessing", "BrandProfiles"],
                 exclude: ["Data/make_confusables.py", "Data/README.md"]),
@@ -76,7 +79,7 @@ let package = Package(
             "TouchstoneCore", "Transport", "EmbeddedLog", "KafkaTransport", "StreamProcessing",
             "BrandProfiles", "Ingest", "Normalize", "HashImages", "TextMatch", "CrossLink",
             "Alert", "Materializer",
-        ]),
+        ], resources: [.copy("Demo")]),
 
         // MARK: Executables
         .executableTarget(name: "touchstone", dependencies: [
@@ -97,7 +100,7 @@ let package = Package(
             "TouchstoneTestKit", "Ingest", "Normalize", "Web", "EmbeddedLog",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
-        .testTarget(name: "HashImagesTests", dependencies: ["TouchstoneTestKit", "HashImages"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "HashImagesTests", dependencies: ["TouchstoneTestKit", "HashImages"], exclude: ["Scripts"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TextMatchTests", dependencies: ["TouchstoneTestKit", "TextMatch"]),
         .testTarget(name: "CrossLinkTests", dependencies: [
             "TouchstoneTestKit", "CrossLink", "Alert",

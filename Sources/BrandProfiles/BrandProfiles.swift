@@ -1,12 +1,13 @@
 import Foundation
+import TouchstoneCore
 
-/// BrandProfiles owns the brand watch profiles of BRANDS.md: the plain value
-/// types other stages read (``BrandProfile`` with its references for
-/// hash-images and its alert settings for the alert stage), the YAML loader
-/// that validates a folder of profiles with errors naming file, line and field
-/// (``BrandProfileLoader``), and the ``BrandProfileStore`` that watches the
-/// folder so that running processors pick up a changed profile without a restart.
-public enum BrandProfiles {}
+// BrandProfiles owns the brand watch profiles of BRANDS.md: the plain value
+// types other stages read (``BrandProfile`` with its references for
+// hash-images and its alert settings for the alert stage), the YAML loader
+// that validates a folder of profiles with errors naming file, line and field
+// (``BrandProfileLoader``), and the ``BrandProfileStore`` that watches the
+// folder so that running processors pick up a changed profile without a restart.
+// (No `BrandProfiles` namespace type: it would shadow the module name in qualified lookups.)
 
 /// One brand watch profile (BRANDS.md), as loaded from its YAML file.
 public struct BrandProfile: Sendable, Hashable, Codable {
@@ -134,14 +135,6 @@ public struct AuthorizedAccount: Sendable, Hashable, Codable {
     }
 }
 
-/// Severity levels, lowest first (PRODUCT.md).
-public enum Severity: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
-    case none, low, medium, high, critical
-
-    public static func < (lhs: Severity, rhs: Severity) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
-    }
-}
 
 public struct AlertSettings: Sendable, Hashable, Codable {
     public var minSeverity: Severity?

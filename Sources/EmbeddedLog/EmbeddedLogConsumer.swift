@@ -124,8 +124,14 @@ actor EmbeddedLogConsumer: MessageConsumer {
 
     func commit(_ offsets: [TopicPartition: Int64]) async throws {
         guard let group = groupName else { return }
-        for (partition, offset) in offsets.sorted(by: { $0.key < $1.key }) where ownerLocks[partition] != nil {
-            try transport.writeCommitted(group: group, topic: partition.topic, partition: partition.partition, offset: offset)
+        let owned = offsets.filter { ownerLocks[$0.key] != nil }.sorted { $0.key < $1.key }
+        guard !owned.isEmpty else { return }
+        let transport = transport
+        // fsync can take a while on a busy disk: do it off the cooperative pool.
+        try await Blocking.run {
+            for (partition, offset) in owned {
+                try transport.writeCommitted(group: group, topic: partition.topic, partition: partition.partition, offset: offset)
+            }
         }
     }
 

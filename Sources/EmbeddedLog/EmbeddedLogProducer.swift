@@ -10,31 +10,36 @@ import Transport
 /// buffered or being written, `send` suspends until a write completes
 /// (backpressure instead of an error or unbounded memory).
 final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
-    private struct Batch {
-        var frames: [UInt8] = []
-        var count = 0
-    }
-
     private struct State {
-        var batches: [TopicPartition: Batch] = [:]
+        /// Records waiting to be written, per partition.
+        var batches: [TopicPartition: FrameBuffer] = [:]
+        /// Topic settings, loaded once per topic.
+        var settings: [String: TopicSettings] = [:]
+        /// The batch the previous send went to: most sends go where the last one did.
+        var lastBatch: (position: TopicPartition, buffer: FrameBuffer)?
+        var lastSettings: TopicSettings?
         /// Bytes buffered plus bytes being written.
         var bufferedBytes = 0
         var waitingBytes = 0
         /// Messages accepted by `send`, and how many of them are written.
         var accepted = 0
         var written = 0
+        /// A drain is queued to run now.
         var drainScheduled = false
+        /// A drain is due after `linger`.
+        var lingerArmed = false
         var spaceWaiters: [CheckedContinuation<Void, Never>] = []
         var flushWaiters: [(target: Int, continuation: CheckedContinuation<Void, any Error>)] = []
         var failure: TransportError?
         var closed = false
         var nextSpreadPartition = 0
+        /// How often `send` had to wait for buffer space (for tests and diagnostics).
+        var backpressureWaits = 0
     }
 
     private let transport: EmbeddedLogTransport
     private let options: EmbeddedLogOptions
     private let state = Mutex(State())
-    private let settingsCache = Mutex<[String: TopicSettings]>([:])
     private let queue = DispatchQueue(label: "touchstone.embedded-log.producer")
     /// Only touched on `queue`.
     nonisolated(unsafe) private var appenders: [TopicPartition: PartitionAppender] = [:]
@@ -45,42 +50,63 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
     }
 
     private func settings(_ topic: String) throws -> TopicSettings {
-        if let cached = settingsCache.withLock({ $0[topic] }) { return cached }
+        if let cached = state.withLock({ $0.settings[topic] }) { return cached }
         let loaded = try transport.settings(topic)
-        settingsCache.withLock { $0[topic] = loaded }
+        state.withLock { $0.settings[topic] = loaded }
         return loaded
     }
 
     func send(_ message: OutgoingMessage) async throws {
-        let settings = try settings(message.topic)
-        if let partition = message.partition, !(0..<settings.partitions).contains(partition) {
-            throw TransportError(.unknownPartition, "topic '\(message.topic)' has partitions 0..<\(settings.partitions); cannot send to \(partition)")
-        }
         let timestamp = message.timestamp ?? Clock.nowMilliseconds()
         while true {
-            enum Outcome { case accepted(scheduleNow: Bool, scheduleLater: Bool), full, failed(TransportError) }
+            enum Outcome { case accepted(scheduleNow: Bool, scheduleLater: Bool), full, failed(TransportError), needSettings }
             let outcome: Outcome = try state.withLock { state in
                 if state.closed { return .failed(TransportError(.closed, "send on a closed producer")) }
+                let settings: TopicSettings
+                if let last = state.lastSettings, last.name == message.topic {
+                    settings = last
+                } else {
+                    guard let found = state.settings[message.topic] else { return .needSettings }
+                    settings = found
+                    state.lastSettings = found
+                }
                 if state.bufferedBytes >= options.bufferBytes { return .full }
-                let partition = message.partition
-                    ?? message.key.map { Murmur2Partitioner.partition(key: $0, partitions: settings.partitions) }
-                    ?? {
-                        state.nextSpreadPartition &+= 1
-                        return Int32(state.nextSpreadPartition % Int(settings.partitions))
-                    }()
+                let partition: Int32
+                if let explicit = message.partition {
+                    guard explicit >= 0 && explicit < settings.partitions else {
+                        return .failed(TransportError(.unknownPartition, "topic '\(message.topic)' has partitions 0..<\(settings.partitions); cannot send to \(explicit)"))
+                    }
+                    partition = explicit
+                } else if let key = message.key {
+                    partition = Murmur2Partitioner.partition(key: key, partitions: settings.partitions)
+                } else {
+                    state.nextSpreadPartition &+= 1
+                    partition = Int32(state.nextSpreadPartition % Int(settings.partitions))
+                }
                 let position = TopicPartition(topic: message.topic, partition: partition)
-                let before = state.batches[position]?.frames.count ?? 0
-                try RecordFormat.append(to: &state.batches[position, default: Batch()].frames,
-                                        timestamp: timestamp, key: message.key, value: message.value, headers: message.headers)
-                state.batches[position]!.count += 1
-                let size = state.batches[position]!.frames.count - before
+                let buffer: FrameBuffer
+                if let last = state.lastBatch, last.position == position {
+                    buffer = last.buffer
+                } else if let existing = state.batches[position] {
+                    buffer = existing
+                    state.lastBatch = (position, existing)
+                } else {
+                    buffer = FrameBuffer(capacity: options.batchBytes + 4096)
+                    state.batches[position] = buffer
+                    state.lastBatch = (position, buffer)
+                }
+                let size = try buffer.append(timestamp: timestamp, key: message.key, value: message.value, headers: message.headers)
                 state.bufferedBytes += size
                 state.waitingBytes += size
                 state.accepted += 1
                 if state.drainScheduled { return .accepted(scheduleNow: false, scheduleLater: false) }
-                state.drainScheduled = true
-                return state.waitingBytes >= options.batchBytes
-                    ? .accepted(scheduleNow: true, scheduleLater: false) : .accepted(scheduleNow: false, scheduleLater: true)
+                if state.waitingBytes >= options.batchBytes {
+                    state.drainScheduled = true
+                    return .accepted(scheduleNow: true, scheduleLater: false)
+                }
+                if state.lingerArmed { return .accepted(scheduleNow: false, scheduleLater: false) }
+                state.lingerArmed = true
+                return .accepted(scheduleNow: false, scheduleLater: true)
             }
             switch outcome {
             case .accepted(let now, let later):
@@ -88,15 +114,22 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
                 if later {
                     let delay = options.linger.components
                     let nanoseconds = Int(delay.seconds) * 1_000_000_000 + Int(delay.attoseconds / 1_000_000_000)
-                    queue.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { self.drain() }
+                    queue.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) {
+                        self.state.withLock { $0.lingerArmed = false }
+                        self.drain()
+                    }
                 }
                 return
             case .failed(let error):
                 throw error
+            case .needSettings:
+                let loaded = try transport.settings(message.topic)
+                state.withLock { $0.settings[message.topic] = loaded }
             case .full:
                 await withCheckedContinuation { continuation in
                     let resumeNow = state.withLock { state -> Bool in
                         if state.bufferedBytes < options.bufferBytes || state.closed { return true }
+                        state.backpressureWaits += 1
                         state.spaceWaiters.append(continuation)
                         return false
                     }
@@ -111,6 +144,7 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
         let (batches, target, wantsSync) = state.withLock { state in
             let batches = state.batches
             state.batches = [:]
+            state.lastBatch = nil
             state.waitingBytes = 0
             state.drainScheduled = false
             return (batches, state.accepted, !state.flushWaiters.isEmpty)
@@ -118,11 +152,12 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
         var bytes = 0
         var failure: TransportError?
         for (position, batch) in batches.sorted(by: { $0.key < $1.key }) {
-            bytes += batch.frames.count
+            bytes += batch.count
             guard failure == nil else { continue }
             do {
                 let appender = try appender(for: position)
-                _ = try batch.frames.withUnsafeBytes { try appender.append($0, count: batch.count) }
+                batch.seal()
+                try appender.append(batch.bytes, count: batch.records)
             } catch {
                 failure = error as? TransportError
                     ?? TransportError(.io, "cannot append to \(position): \(error)")
@@ -171,6 +206,9 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
         appenders[position] = appender
         return appender
     }
+
+    /// How many times `send` has suspended for buffer space so far.
+    var backpressureWaits: Int { state.withLock { $0.backpressureWaits } }
 
     func flush() async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in

@@ -18,7 +18,8 @@ final class PartitionReader {
     /// Offset of the next record to return.
     private(set) var nextOffset: Int64 = 0
 
-    private var buffer = [UInt8](repeating: 0, count: 1 << 20)
+    /// Starts small (many idle readers cost little) and doubles up to 1 MiB while reads fill it.
+    private var buffer = [UInt8](repeating: 0, count: 64 << 10)
     /// File position of `buffer[0]`, and how many bytes of `buffer` are filled.
     private var bufferStart: Int64 = 0
     private var bufferFill = 0
@@ -109,6 +110,13 @@ final class PartitionReader {
             if parseBuffered(into: &out, max: max) { continue }
             try refill()
             if parseBuffered(into: &out, max: max) { continue }
+            // A full buffer without a whole record: a record larger than the buffer, which refill grows.
+            var grown = false
+            while bufferFill == buffer.count && !grown {
+                try refill()
+                grown = parseBuffered(into: &out, max: max)
+            }
+            if grown { continue }
             // Nothing more in this segment now. Move on only if a newer segment exists, after
             // one more look at this one (an appender rolls only after its last write completed).
             let bases = Segments.bases(in: directory)
@@ -127,12 +135,12 @@ final class PartitionReader {
         guard cursor >= 0, cursor <= bufferFill else { return false }
         buffer.withUnsafeBytes { raw in
             let bytes = UnsafeRawBufferPointer(rebasing: raw[0..<bufferFill])
-            while out.count < max, case .valid(let size) = RecordFormat.check(bytes, at: cursor) {
+            while out.count < max, case .valid(let size) = RecordFormat.check(bytes, at: cursor, checkLayout: false) {
                 let body = UnsafeRawBufferPointer(rebasing: bytes[(cursor + RecordFormat.frameHeaderSize)..<(cursor + size)])
-                if let record = RecordFormat.decode(body) {
-                    out.append(ConsumedMessage(topic: topic, partition: partition, offset: nextOffset, key: record.key,
-                                               value: record.value, headers: record.headers, timestamp: record.timestamp))
-                }
+                // A body whose checksum matches but whose lengths do not add up is damage: stop before it.
+                guard let record = RecordFormat.decode(body) else { break }
+                out.append(ConsumedMessage(topic: topic, partition: partition, offset: nextOffset, key: record.key,
+                                           value: record.value, headers: record.headers, timestamp: record.timestamp))
                 nextOffset += 1
                 cursor += size
                 took = true
@@ -145,6 +153,10 @@ final class PartitionReader {
     /// Reads the file from `position` into the buffer, growing it for a record larger than the buffer.
     private func refill() throws {
         guard let segment else { return }
+        if bufferFill == buffer.count && buffer.count < 1 << 20 {
+            buffer = [UInt8](repeating: 0, count: buffer.count * 2)
+            bufferFill = 0
+        }
         if bufferFill - Int(position - bufferStart) >= RecordFormat.frameHeaderSize {
             let length = buffer.withUnsafeBytes { raw in
                 Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: Int(position - bufferStart), as: UInt32.self)))

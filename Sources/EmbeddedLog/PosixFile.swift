@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Dispatch
 import Transport
 
 /// A thin owner of a POSIX file descriptor: the embedded log needs `pread`,
@@ -165,6 +166,17 @@ enum FileSystem {
     }
 
     static func remove(_ path: String) { unlink(path) }
+}
+
+/// Runs blocking file work (fsync, renames) on a dispatch queue instead of Swift's cooperative pool.
+enum Blocking {
+    static let queue = DispatchQueue(label: "touchstone.embedded-log.blocking", attributes: .concurrent)
+
+    static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try work() }) }
+        }
+    }
 }
 
 enum Clock {

@@ -33,48 +33,73 @@ enum RecordFormat {
         return size
     }
 
-    /// Appends one framed record to `buffer`.
-    static func append(to buffer: inout [UInt8], timestamp: Int64, key: [UInt8]?, value: [UInt8], headers: [MessageHeader]) throws {
+    /// Checks that a record fits the format; returns its frame size.
+    static func checkedFrameSize(key: [UInt8]?, value: [UInt8], headers: [MessageHeader]) throws -> Int {
         guard headers.count <= Int(UInt16.max) else {
             throw TransportError(.invalidArgument, "a message has \(headers.count) headers; at most \(UInt16.max) fit")
         }
-        let start = buffer.count
+        for header in headers where header.name.utf8.count > Int(UInt16.max) {
+            throw TransportError(.invalidArgument, "header name '\(header.name.prefix(40))…' is longer than \(UInt16.max) bytes")
+        }
         let size = frameSize(keyCount: key?.count, valueCount: value.count, headers: headers)
         guard size - frameHeaderSize <= maximumBodySize else {
             throw TransportError(.invalidArgument, "a message of \(size) bytes is larger than the embedded log's limit of \(maximumBodySize) bytes")
         }
-        buffer.reserveCapacity(start + size)
-        appendInteger(&buffer, UInt32(size - frameHeaderSize))
-        appendInteger(&buffer, UInt32(0))  // CRC, patched below
-        buffer.append(magic)
-        appendInteger(&buffer, timestamp)
-        if let key {
-            appendInteger(&buffer, Int32(key.count))
-            buffer.append(contentsOf: key)
-        } else {
-            appendInteger(&buffer, Int32(-1))
-        }
-        appendInteger(&buffer, Int32(value.count))
-        buffer.append(contentsOf: value)
-        appendInteger(&buffer, UInt16(headers.count))
-        for header in headers {
-            let name = Array(header.name.utf8)
-            appendInteger(&buffer, UInt16(name.count))
-            buffer.append(contentsOf: name)
-            appendInteger(&buffer, Int32(header.value.count))
-            buffer.append(contentsOf: header.value)
-        }
-        let crc = buffer.withUnsafeBytes { raw in
-            CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[(start + frameHeaderSize)...]))
-        }
-        buffer.withUnsafeMutableBytes { raw in
-            raw.storeBytes(of: crc.littleEndian, toByteOffset: start + 4, as: UInt32.self)
-        }
+        return size
     }
 
+    /// Writes one framed record of `size` bytes (from ``checkedFrameSize``) at `destination`.
+    /// With `checksum: false` the CRC is left for ``seal(_:size:)`` (the producer's writer thread does it).
+    static func write(to destination: UnsafeMutableRawPointer, size: Int, timestamp: Int64, key: [UInt8]?, value: [UInt8], headers: [MessageHeader], checksum: Bool = true) {
+        var cursor = destination
+        @inline(__always) func put<T: FixedWidthInteger>(_ integer: T) {
+            cursor.storeBytes(of: integer.littleEndian, as: T.self)
+            cursor += MemoryLayout<T>.size
+        }
+        @inline(__always) func put(_ bytes: UnsafeRawBufferPointer) {
+            if let base = bytes.baseAddress, bytes.count > 0 { cursor.copyMemory(from: base, byteCount: bytes.count) }
+            cursor += bytes.count
+        }
+        put(UInt32(size - frameHeaderSize))
+        put(UInt32(0))  // CRC, filled in below
+        put(magic)
+        put(timestamp)
+        if let key {
+            put(Int32(key.count))
+            key.withUnsafeBytes { put($0) }
+        } else {
+            put(Int32(-1))
+        }
+        put(Int32(value.count))
+        value.withUnsafeBytes { put($0) }
+        put(UInt16(headers.count))
+        for header in headers {
+            var name = header.name
+            name.withUTF8 { utf8 in
+                put(UInt16(utf8.count))
+                put(UnsafeRawBufferPointer(utf8))
+            }
+            put(Int32(header.value.count))
+            header.value.withUnsafeBytes { put($0) }
+        }
+        if checksum { seal(destination, size: size) }
+    }
+
+    /// Computes and stores the CRC of the frame at `frame`.
     @inline(__always)
-    static func appendInteger<T: FixedWidthInteger>(_ buffer: inout [UInt8], _ value: T) {
-        withUnsafeBytes(of: value.littleEndian) { buffer.append(contentsOf: $0) }
+    static func seal(_ frame: UnsafeMutableRawPointer, size: Int) {
+        let crc = CRC32C.checksum(UnsafeRawBufferPointer(start: frame + frameHeaderSize, count: size - frameHeaderSize))
+        (frame + 4).storeBytes(of: crc.littleEndian, as: UInt32.self)
+    }
+
+    /// Appends one framed record to `buffer` (tests and tools; the producer writes into a ``FrameBuffer``).
+    static func append(to buffer: inout [UInt8], timestamp: Int64, key: [UInt8]?, value: [UInt8], headers: [MessageHeader]) throws {
+        let size = try checkedFrameSize(key: key, value: value, headers: headers)
+        let start = buffer.count
+        buffer += repeatElement(0, count: size)
+        buffer.withUnsafeMutableBytes { raw in
+            write(to: raw.baseAddress! + start, size: size, timestamp: timestamp, key: key, value: value, headers: headers)
+        }
     }
 
     enum FrameCheck {
@@ -87,7 +112,9 @@ enum RecordFormat {
     }
 
     /// Checks the frame that starts at `offset` in `bytes`.
-    static func check(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> FrameCheck {
+    /// `checkLayout: false` skips walking the inner lengths, for callers that decode the body next
+    /// (decoding checks them too).
+    static func check(_ bytes: UnsafeRawBufferPointer, at offset: Int, checkLayout: Bool = true) -> FrameCheck {
         let available = bytes.count - offset
         guard available >= frameHeaderSize else { return .incomplete }
         let length = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
@@ -97,7 +124,7 @@ enum RecordFormat {
         let body = UnsafeRawBufferPointer(rebasing: bytes[(offset + frameHeaderSize)..<(offset + frameHeaderSize + length)])
         guard CRC32C.checksum(body) == stored, body[0] == magic else { return .damaged }
         // The CRC matched, but make sure the inner lengths agree too, so that decoding cannot run off the body.
-        guard layoutIsValid(body) else { return .damaged }
+        guard !checkLayout || layoutIsValid(body) else { return .damaged }
         return .valid(frameHeaderSize + length)
     }
 
@@ -160,5 +187,52 @@ enum RecordFormat {
     /// The timestamp of a verified body, without decoding the rest.
     static func timestamp(_ body: UnsafeRawBufferPointer) -> Int64 {
         Int64(littleEndian: body.loadUnaligned(fromByteOffset: 1, as: Int64.self))
+    }
+}
+
+/// A growable byte buffer of framed records that the producer writes into with
+/// plain stores (no per-record array bookkeeping), handed whole to the appender
+/// after ``seal()`` has filled in the checksums.
+final class FrameBuffer: @unchecked Sendable {
+    private(set) var base: UnsafeMutableRawPointer
+    private(set) var count = 0
+    private(set) var capacity: Int
+    /// Records in the buffer.
+    var records = 0
+
+    init(capacity: Int = 64 << 10) {
+        self.capacity = capacity
+        base = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+    }
+
+    deinit { base.deallocate() }
+
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+    func append(timestamp: Int64, key: [UInt8]?, value: [UInt8], headers: [MessageHeader]) throws -> Int {
+        let size = try RecordFormat.checkedFrameSize(key: key, value: value, headers: headers)
+        if count + size > capacity {
+            let grown = max(count + size, capacity * 2)
+            let bigger = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 16)
+            bigger.copyMemory(from: base, byteCount: count)
+            base.deallocate()
+            base = bigger
+            capacity = grown
+        }
+        RecordFormat.write(to: base + count, size: size, timestamp: timestamp, key: key, value: value, headers: headers, checksum: false)
+        count += size
+        records += 1
+        return size
+    }
+
+    /// Fills in the CRC of every frame. Done by the writer thread, so that on a
+    /// multi-core machine checksumming overlaps with the senders' framing.
+    func seal() {
+        var position = 0
+        while position < count {
+            let size = RecordFormat.frameHeaderSize + Int(UInt32(littleEndian: (base + position).loadUnaligned(as: UInt32.self)))
+            RecordFormat.seal(base + position, size: size)
+            position += size
+        }
     }
 }

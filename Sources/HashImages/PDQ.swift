@@ -31,7 +31,7 @@ public enum PDQ {
         public var hash: PDQHash { hashes[0] }
     }
 
-    static let minimumHashableDimension = 5
+    public static let minimumHashableDimension = 5
 
     /// The reference's `dct_matrix_64`: 16 rows of 64, `float(sqrt(2/64)) * cos(pi/128 * (i+1) * (2j+1))`.
     static let dctMatrix: [Float] = {

@@ -74,6 +74,23 @@ public final class LumaPicture: @unchecked Sendable {
         return PDQ.dihedral(luma: work, scratch: scratch, width: width, height: height)
     }
 
+    public func cropped(x: Int, y: Int, width w: Int, height h: Int) -> LumaPicture {
+        let out = LumaPicture(width: w, height: h)
+        for row in 0..<h { (out.pixels + row * w).update(from: pixels + (y + row) * width + x, count: w) }
+        return out
+    }
+
+    /// Half size by 2x2 averaging.
+    public func halved() -> LumaPicture {
+        let w = width / 2, h = height / 2
+        let out = LumaPicture(width: w, height: h)
+        for y in 0..<h {
+            let a = pixels + 2 * y * width, b = a + width
+            for x in 0..<w { out.pixels[y * w + x] = (a[2 * x] + a[2 * x + 1] + b[2 * x] + b[2 * x + 1]) / 4 }
+        }
+        return out
+    }
+
     /// Applies an EXIF orientation (1...8) so the picture is upright, as PIL's `ImageOps.exif_transpose`.
     public func oriented(_ orientation: Int) -> LumaPicture {
         guard (2...8).contains(orientation) else { return self }

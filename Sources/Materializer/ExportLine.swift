@@ -31,7 +31,8 @@ public enum ExportLine {
         return "\(rounded)"
     }
 
-    static func string(_ text: String) -> String {
+    /// A JSON string literal.
+    public static func string(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

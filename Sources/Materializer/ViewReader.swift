@@ -264,7 +264,7 @@ public final class ViewReader: Sendable {
             let key: String = row["key"]
             let brand: String = row["brand"]
             let reasons = try Row.fetchAll(
-                db, sql: "SELECT signal, detail FROM finding_reasons WHERE key = ? AND brand = ? ORDER BY ordinal",
+                try db.cachedStatement(sql: "SELECT signal, detail FROM finding_reasons WHERE key = ? AND brand = ? ORDER BY ordinal"),
                 arguments: [key, brand]
             ).compactMap { reason -> Reason? in
                 guard let signal = SignalName(rawValue: reason["signal"]) else { return nil }
@@ -281,7 +281,7 @@ public final class ViewReader: Sendable {
     }
 
     static func linked(key: String, db: Database) throws -> [LinkedItem] {
-        try Row.fetchAll(db, sql: "SELECT platform, item_id FROM item_linked WHERE key = ? ORDER BY ordinal", arguments: [key])
+        try Row.fetchAll(try db.cachedStatement(sql: "SELECT platform, item_id FROM item_linked WHERE key = ? ORDER BY ordinal"), arguments: [key])
             .map { LinkedItem(platform: $0["platform"], itemID: $0["item_id"]) }
     }
 
@@ -296,8 +296,7 @@ public final class ViewReader: Sendable {
             }
             let summary = candidates.max { ($0.severity, $0.score) < ($1.severity, $1.score) }
             guard let summary,
-                  let itemJSON = try String.fetchOne(db, sql: "SELECT item_json FROM items WHERE key = ?", arguments: [key]),
-                  let item = try? JSONDecoder().decode(Item.self, from: Data(itemJSON.utf8))
+                  let item = try Self.storedItem(key: key, db: db)
             else { return nil }
             let cluster = try summary.clusterID.flatMap { try Self.cluster($0, db: db) }
             let decisions = try Row.fetchAll(
@@ -315,9 +314,13 @@ public final class ViewReader: Sendable {
     /// The canonical item as the view holds it, verdict or not.
     public func item(platform: String, itemID: String) throws -> Item? {
         try pool.read { db in
-            try String.fetchOne(db, sql: "SELECT item_json FROM items WHERE key = ?", arguments: [Item.key(platform: platform, itemID: itemID)])
-                .flatMap { try? JSONDecoder().decode(Item.self, from: Data($0.utf8)) }
+            try Self.storedItem(key: Item.key(platform: platform, itemID: itemID), db: db)
         }
+    }
+
+    static func storedItem(key: String, db: Database) throws -> Item? {
+        try String.fetchOne(db, sql: "SELECT message_json FROM items WHERE key = ?", arguments: [key])
+            .flatMap { try? JSONDecoder().decode(ItemFindings.self, from: Data($0.utf8)).item }
     }
 
     // MARK: clusters

@@ -6,7 +6,8 @@ import GRDB
 /// scratch over the same topics equals the live one row for row.
 ///
 /// Tables, for readers who open the file with `sqlite3`:
-/// - `items`: the latest judgement of each item (`key` = `platform:item_id`), with its cluster.
+/// - `items`: the latest judgement of each item (`key` = `platform:item_id`), with its cluster
+///   and the findings message itself (`message_json`, e.g. `json_extract(message_json, '$.item.pictures')`).
 /// - `item_pictures`: each item's pictures with SHA-256 and PDQ hash.
 /// - `item_linked`: the other items of its cluster, as the cross-link stage listed them.
 /// - `findings`: one row per (item, brand) verdict; `severity_rank` 0 (none) ... 4 (critical).
@@ -44,7 +45,7 @@ public enum ViewSchema {
                     raw_line INTEGER,
                     cluster_id TEXT,
                     judged_by TEXT NOT NULL DEFAULT '[]',  -- JSON array of brand ids whose profiles judged the item
-                    item_json TEXT NOT NULL,                -- the canonical item as the findings message carried it
+                    message_json TEXT NOT NULL,             -- the findings message as it was on the topic (its `item` is the canonical item)
                     source_partition INTEGER NOT NULL,      -- the findings message this row comes from
                     source_offset INTEGER NOT NULL,
                     judged_at INTEGER NOT NULL              -- that message's timestamp, ms since the epoch

@@ -87,7 +87,7 @@ enum ViewWriter {
             try recomputeDecisionState(item, in: db)
         }
         for (position, offset) in next {
-            try db.execute(
+            try db.cachedExecute(
                 sql: "INSERT INTO consumer_offsets(topic, partition, next_offset) VALUES (?, ?, ?) ON CONFLICT(topic, partition) DO UPDATE SET next_offset = excluded.next_offset",
                 arguments: [position.topic, Int64(position.partition), offset])
         }
@@ -96,7 +96,7 @@ enum ViewWriter {
 
     static func storedOffsets(_ db: Database) throws -> [TopicPartition: Int64] {
         var offsets: [TopicPartition: Int64] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT topic, partition, next_offset FROM consumer_offsets") {
+        for row in try Row.fetchAll(try db.cachedStatement(sql: "SELECT topic, partition, next_offset FROM consumer_offsets")) {
             offsets[TopicPartition(topic: row["topic"], partition: Int32(row["partition"] as Int64))] = row["next_offset"]
         }
         return offsets
@@ -105,10 +105,10 @@ enum ViewWriter {
     // MARK: findings
 
     static func removeItem(_ key: String, in db: Database, touchedClusters: inout Set<String>) throws {
-        if let old = try String.fetchOne(db, sql: "SELECT cluster_id FROM items WHERE key = ?", arguments: [key]) {
+        if let old = try String.fetchOne(try db.cachedStatement(sql: "SELECT cluster_id FROM items WHERE key = ?"), arguments: [key]) {
             touchedClusters.insert(old)
         }
-        try db.execute(sql: "DELETE FROM items WHERE key = ?", arguments: [key])
+        try db.cachedExecute(sql: "DELETE FROM items WHERE key = ?", arguments: [key])
     }
 
     static func applyFindings(_ findings: ItemFindings, message: ConsumedMessage, in db: Database, touchedClusters: inout Set<String>) throws {
@@ -121,22 +121,22 @@ enum ViewWriter {
         if let cluster = findings.clusterID { touchedClusters.insert(cluster) }
 
         let judgedBy = (item.profiles ?? []).map(\.brand).sorted()
-        try db.execute(
+        try db.cachedExecute(
             sql: """
                 INSERT INTO items(key, platform, item_id, kind, url, title, text, account_id, account_handle,
                     price_amount, price_currency, posted_at, raw_topic, raw_partition, raw_offset, raw_sha256,
-                    raw_source, raw_line, cluster_id, judged_by, item_json, source_partition, source_offset, judged_at)
+                    raw_source, raw_line, cluster_id, judged_by, message_json, source_partition, source_offset, judged_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 key, item.platform, item.itemID, item.kind.rawValue, item.url, item.title, item.text,
                 item.account?.id, item.account?.handle, item.price?.amount, item.price?.currency, item.postedAt,
                 item.raw?.topic, item.raw.map { Int64($0.partition) }, item.raw?.offset, item.raw?.sha256,
-                item.raw?.source, item.raw?.line, findings.clusterID, try jsonText(judgedBy),
-                try jsonText(item), Int64(message.partition), message.offset, message.timestamp,
+                item.raw?.source, item.raw?.line, findings.clusterID, "[" + judgedBy.map(ExportLine.string).joined(separator: ",") + "]",
+                message.value.isEmpty ? "{}" : String(decoding: message.value, as: UTF8.self), Int64(message.partition), message.offset, message.timestamp,
             ])
         for (ordinal, picture) in item.pictures.enumerated() {
-            try db.execute(
+            try db.cachedExecute(
                 sql: """
                     INSERT INTO item_pictures(key, ordinal, url, sha256, pdq, quality, width, height, matches_json, error)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -147,12 +147,12 @@ enum ViewWriter {
                 ])
         }
         for (ordinal, linked) in findings.linked.enumerated() {
-            try db.execute(
+            try db.cachedExecute(
                 sql: "INSERT INTO item_linked(key, ordinal, platform, item_id) VALUES (?, ?, ?, ?)",
                 arguments: [key, ordinal, linked.platform, linked.itemID])
         }
         for verdict in findings.verdicts {
-            try db.execute(
+            try db.cachedExecute(
                 sql: """
                     INSERT INTO findings(key, brand, platform, item_id, severity, severity_rank, score, cluster_id, judged_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -162,13 +162,13 @@ enum ViewWriter {
                     verdict.score, findings.clusterID, message.timestamp,
                 ])
             for (ordinal, reason) in verdict.reasons.enumerated() {
-                try db.execute(
+                try db.cachedExecute(
                     sql: "INSERT INTO finding_reasons(key, brand, ordinal, signal, detail) VALUES (?, ?, ?, ?, ?)",
                     arguments: [key, verdict.brand, ordinal, reason.signal.rawValue, reason.detail])
             }
         }
         for (ordinal, edge) in findings.edges.enumerated() {
-            try db.execute(
+            try db.cachedExecute(
                 sql: """
                     INSERT INTO cluster_edges(reported_by, ordinal, cluster_id, from_key, to_key, signal, detail, weight)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -178,12 +178,11 @@ enum ViewWriter {
     }
 
     static func recomputeCluster(_ cluster: String, in db: Database) throws {
-        try db.execute(sql: "DELETE FROM clusters WHERE cluster_id = ?", arguments: [cluster])
-        let members = try Row.fetchAll(db, sql: "SELECT key, platform FROM items WHERE cluster_id = ?", arguments: [cluster])
+        try db.cachedExecute(sql: "DELETE FROM clusters WHERE cluster_id = ?", arguments: [cluster])
+        let members = try Row.fetchAll(try db.cachedStatement(sql: "SELECT key, platform FROM items WHERE cluster_id = ?"), arguments: [cluster])
         guard !members.isEmpty else { return }
         let platforms = Set(members.map { $0["platform"] as String }).sorted()
-        let verdicts = try Row.fetchAll(
-            db, sql: "SELECT brand, severity_rank, score FROM findings WHERE cluster_id = ?", arguments: [cluster])
+        let verdicts = try Row.fetchAll(try db.cachedStatement(sql: "SELECT brand, severity_rank, score FROM findings WHERE cluster_id = ?"), arguments: [cluster])
         var maxRank = 0
         var maxScore = 0.0
         var brands = Set<String>()
@@ -194,7 +193,7 @@ enum ViewWriter {
             if rank > 0 { brands.insert(verdict["brand"]) }
         }
         let severity = Severity.allCases[maxRank]
-        try db.execute(
+        try db.cachedExecute(
             sql: """
                 INSERT INTO clusters(cluster_id, item_count, platform_count, platforms, brands, max_severity, max_severity_rank, max_score)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -208,7 +207,7 @@ enum ViewWriter {
     // MARK: alerts
 
     static func applyAlert(_ alert: Alert, message: ConsumedMessage, in db: Database) throws {
-        try db.execute(
+        try db.cachedExecute(
             sql: """
                 INSERT OR REPLACE INTO alerts(alert_id, brand, platform, item_id, kind, url, severity, severity_rank, score,
                     reasons_json, cluster_id, linked_json, raised_at, source_partition, source_offset)
@@ -234,7 +233,7 @@ enum ViewWriter {
     }
 
     static func applyDecision(_ decision: Decision, message: ConsumedMessage, in db: Database) throws -> DecisionItem {
-        try db.execute(
+        try db.cachedExecute(
             sql: """
                 INSERT OR REPLACE INTO decisions(partition, offset, brand, platform, item_id, action, by, note, at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -250,8 +249,8 @@ enum ViewWriter {
     /// outcome does not depend on the order partitions were read in.
     static func recomputeDecisionState(_ item: DecisionItem, in db: Database) throws {
         let arguments: StatementArguments = [item.brand, item.platform, item.itemID]
-        try db.execute(sql: "DELETE FROM decision_state WHERE brand = ? AND platform = ? AND item_id = ?", arguments: arguments)
-        try db.execute(
+        try db.cachedExecute(sql: "DELETE FROM decision_state WHERE brand = ? AND platform = ? AND item_id = ?", arguments: arguments)
+        try db.cachedExecute(
             sql: """
                 INSERT INTO decision_state(brand, platform, item_id, action, by, note, at, partition, offset)
                 SELECT brand, platform, item_id, action, by, note, at, partition, offset FROM decisions
@@ -259,20 +258,17 @@ enum ViewWriter {
                 ORDER BY at DESC, partition DESC, offset DESC LIMIT 1
                 """,
             arguments: arguments)
-        try db.execute(sql: "DELETE FROM takedowns WHERE brand = ? AND platform = ? AND item_id = ?", arguments: arguments)
+        try db.cachedExecute(sql: "DELETE FROM takedowns WHERE brand = ? AND platform = ? AND item_id = ?", arguments: arguments)
         let sent = try Row.fetchOne(
-            db,
-            sql: """
+            try db.cachedStatement(sql: """
                 SELECT at, by, note FROM decisions WHERE brand = ? AND platform = ? AND item_id = ? AND action = 'takedown-sent'
                 ORDER BY at DESC, partition DESC, offset DESC LIMIT 1
-                """,
+                """),
             arguments: arguments)
-        let removedAt = try String.fetchOne(
-            db,
-            sql: "SELECT max(at) FROM decisions WHERE brand = ? AND platform = ? AND item_id = ? AND action = 'removed'",
+        let removedAt = try String.fetchOne(try db.cachedStatement(sql: "SELECT max(at) FROM decisions WHERE brand = ? AND platform = ? AND item_id = ? AND action = 'removed'"),
             arguments: arguments)
         if sent != nil || removedAt != nil {
-            try db.execute(
+            try db.cachedExecute(
                 sql: "INSERT INTO takedowns(brand, platform, item_id, sent_at, sent_by, note, removed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 arguments: [item.brand, item.platform, item.itemID, sent?["at"] as String?, sent?["by"] as String?,
                             sent?["note"] as String?, removedAt])
@@ -282,7 +278,7 @@ enum ViewWriter {
     // MARK: helpers
 
     static func recordRejection(_ message: ConsumedMessage, reason: String, in db: Database) throws {
-        try db.execute(
+        try db.cachedExecute(
             sql: "INSERT OR REPLACE INTO rejected_messages(topic, partition, offset, reason) VALUES (?, ?, ?, ?)",
             arguments: [message.topic, Int64(message.partition), message.offset, reason])
     }
@@ -326,5 +322,13 @@ public enum MaterializerError: Error, CustomStringConvertible, Sendable {
         case .noView(let path): "no findings view at \(path) yet: run `touchstone run` (or `touchstone demo`) first, or pass the --data folder it used"
         case .badView(let path, let reason): "cannot use the findings view at \(path): \(reason)"
         }
+    }
+}
+
+extension Database {
+    /// Executes through the statement cache: the writer runs the same few
+    /// statements for every message, and parsing them each time would dominate.
+    func cachedExecute(sql: String, arguments: StatementArguments = []) throws {
+        try cachedStatement(sql: sql).execute(arguments: arguments)
     }
 }

@@ -1,8 +1,173 @@
 import TouchstoneCore
 
-/// Encodes an item for the `items` topic.
-enum ItemJSON {
-    static func encode(_ item: Item) throws -> [UInt8] {
-        try TopicJSON.encode(item)
+/// Encodes an item for the `items` topic: the same bytes as
+/// `TopicJSON.encode(item)` (sorted keys, nil fields left out, slashes not
+/// escaped), written directly, several times faster than `JSONEncoder` —
+/// the encoder was most of normalize's time. Items carrying later stages'
+/// fields (`signals`, `profiles`) go through `TopicJSON`. `ItemJSONTests`
+/// checks byte equality with `TopicJSON` on every fixture.
+public enum ItemJSON {
+    public static func encode(_ item: Item) throws -> [UInt8] {
+        if item.signals != nil || item.profiles != nil { return try TopicJSON.encode(item) }
+        var w = JSONWriter()
+        w.out.reserveCapacity(1024)
+        w.open()
+        if let account = item.account {
+            w.key("account")
+            w.open()
+            w.field("bio", account.bio)
+            w.field("display_name", account.displayName)
+            w.field("handle", account.handle)
+            w.field("id", account.id)
+            w.field("website", account.website)
+            w.close()
+        }
+        w.key("contacts")
+        w.array(item.contacts) { w, c in
+            w.open()
+            w.field("kind", c.kind.rawValue)
+            w.field("value", c.value)
+            w.close()
+        }
+        w.key("hashtags")
+        w.array(item.hashtags) { w, s in w.string(s) }
+        w.field("item_id", item.itemID)
+        w.field("kind", item.kind.rawValue)
+        w.key("links")
+        w.array(item.links) { w, link in
+            w.open()
+            w.field("found_in", link.foundIn)
+            w.key("products")
+            w.array(link.products) { w, p in
+                w.open()
+                w.field("item_id", p.itemID)
+                w.field("platform", p.platform)
+                w.close()
+            }
+            w.field("url", link.url)
+            w.close()
+        }
+        w.key("mentions")
+        w.array(item.mentions) { w, s in w.string(s) }
+        w.key("pictures")
+        var fallback = false
+        w.array(item.pictures) { w, p in
+            if p.sha256 != nil || p.byteCount != nil || p.width != nil || p.height != nil || p.pdq != nil || p.quality != nil || p.matches != nil {
+                fallback = true
+            }
+            w.open()
+            w.field("error", p.error)
+            w.field("url", p.url)
+            w.close()
+        }
+        if fallback { return try TopicJSON.encode(item) }
+        w.field("platform", item.platform)
+        w.field("posted_at", item.postedAt)
+        if let price = item.price {
+            w.key("price")
+            w.open()
+            w.field("amount", price.amount)
+            w.field("currency", price.currency)
+            w.close()
+        }
+        if let raw = item.raw {
+            w.key("raw")
+            w.open()
+            w.field("captured_at", raw.capturedAt)
+            w.field("line", raw.line)
+            w.field("offset", raw.offset)
+            w.field("partition", Int(raw.partition))
+            w.field("sha256", raw.sha256)
+            w.field("source", raw.source)
+            w.field("topic", raw.topic)
+            w.close()
+        }
+        w.field("schema", item.schema)
+        w.field("text", item.text)
+        w.field("title", item.title)
+        w.field("url", item.url)
+        w.close()
+        return w.out
+    }
+}
+
+/// A minimal JSON writer: objects, arrays, strings escaped as JSONEncoder does.
+struct JSONWriter {
+    var out: [UInt8] = []
+    /// Whether the current container has no member yet.
+    var first = [true]
+
+    mutating func separator() {
+        if first[first.count - 1] { first[first.count - 1] = false } else { out.append(UInt8(ascii: ",")) }
+    }
+
+    mutating func open() {
+        out.append(UInt8(ascii: "{"))
+        first.append(true)
+    }
+
+    mutating func close() {
+        out.append(UInt8(ascii: "}"))
+        first.removeLast()
+    }
+
+    mutating func key(_ name: StaticString) {
+        separator()
+        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        out.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: ":"))
+    }
+
+    mutating func field(_ name: StaticString, _ value: String?) {
+        guard let value else { return }
+        key(name)
+        string(value)
+    }
+
+    mutating func field<I: BinaryInteger>(_ name: StaticString, _ value: I?) {
+        guard let value else { return }
+        key(name)
+        out.append(contentsOf: String(value).utf8)
+    }
+
+    mutating func array<T>(_ values: [T], _ element: (inout JSONWriter, T) -> Void) {
+        out.append(UInt8(ascii: "["))
+        first.append(true)
+        for value in values {
+            separator()
+            element(&self, value)
+        }
+        out.append(UInt8(ascii: "]"))
+        first.removeLast()
+    }
+
+    mutating func string(_ value: String) {
+        out.append(UInt8(ascii: "\""))
+        var value = value
+        value.withUTF8 { bytes in
+            var start = 0
+            for i in 0..<bytes.count {
+                let b = bytes[i]
+                guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
+                start = i + 1
+                out.append(UInt8(ascii: "\\"))
+                switch b {
+                case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
+                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
+                case 0x08: out.append(UInt8(ascii: "b"))
+                case 0x0c: out.append(UInt8(ascii: "f"))
+                case 0x0a: out.append(UInt8(ascii: "n"))
+                case 0x0d: out.append(UInt8(ascii: "r"))
+                case 0x09: out.append(UInt8(ascii: "t"))
+                default:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 0xf)]])
+                }
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
+        }
+        out.append(UInt8(ascii: "\""))
     }
 }

@@ -1,12 +1,40 @@
+import Alert
+import BrandProfiles
+import CrossLink
 import Foundation
+import Materializer
+import Normalize
 import StreamProcessing
+import TextMatch
 import TouchstoneCore
 import Transport
 
 extension PipelineEnvironment {
+    /// The SQLite view's file: the same path whatever the transport.
+    public var viewPath: URL { MaterializedView.path(dataDirectory: dataDirectory) }
+
     /// Builds the runnable for one stage.
     public func makeStage(_ stage: StageName) async throws -> any PipelineStage {
-        throw PipelineError("stage \(stage.rawValue) is not wired yet")
+        switch stage {
+        case .normalize:
+            return StageRunner(processor: NormalizeProcessor(), transport: transport)
+        case .hashImages:
+            let processor = ProfileFedHashImages(store: BrandProfileStore(directory: brandsDirectory),
+                                                 cacheDirectory: stateDirectory(for: .hashImages).appendingPathComponent("cache", isDirectory: true))
+            await processor.refreshReferences()
+            return StageRunner(processor: processor, transport: transport)
+        case .textMatch:
+            return StageRunner(processor: TextMatchProcessor(store: BrandProfileStore(directory: brandsDirectory)), transport: transport)
+        case .crossLink:
+            let processor = try CrossLinkProcessor(statePath: CrossLinkProcessor.statePath(dataDirectory: dataDirectory))
+            return StageRunner(processor: processor, transport: transport)
+        case .alert:
+            let processor = try AlertProcessor(statePath: AlertProcessor.statePath(dataDirectory: dataDirectory),
+                                               configuration: try alertConfiguration())
+            return StageRunner(processor: processor, transport: transport)
+        case .materialize:
+            return MaterializerStage(transport: transport, viewPath: viewPath)
+        }
     }
 
     /// Every stage and the materializer, in pipeline order.
@@ -16,5 +44,50 @@ extension PipelineEnvironment {
             stages.append(try await makeStage(stage))
         }
         return stages
+    }
+
+    /// The alert stage's policies from the profiles' `alerts:` blocks. Read at
+    /// start: a changed alert policy takes effect when the stage restarts.
+    func alertConfiguration() throws -> AlertConfiguration {
+        let profiles = try BrandProfileLoader.loadDirectory(brandsDirectory)
+        var policies: [String: AlertPolicy] = [:]
+        for profile in profiles {
+            guard let settings = profile.alerts else { continue }
+            var policy = AlertPolicy(minSeverity: settings.minSeverity ?? .medium)
+            for sink in settings.sinks {
+                guard sink.kind == "webhook", let url = sink.url else {
+                    throw PipelineError("\(profile.source): alerts.sinks: kind '\(sink.kind)' is not supported (use webhook with a url)")
+                }
+                policy.sinks.append(.webhook(url: url, secretEnv: sink.secretEnv))
+            }
+            policies[profile.id] = policy
+        }
+        return AlertConfiguration(policies: policies)
+    }
+}
+
+/// The materializer as a pipeline stage. It keeps its own offsets in the view
+/// (exactly once), so it runs its own loop rather than a ``StageRunner``.
+struct MaterializerStage: PipelineStage {
+    let transport: any MessageTransport
+    let viewPath: URL
+
+    var name: String { StageName.materialize.rawValue }
+    var inputTopics: [String] { Materializer.inputTopics }
+    var outputTopics: [String] { [TopicName.deadLetters] }
+
+    func run(stopWhenIdle: (@Sendable () async -> Bool)?) async throws -> Int {
+        guard let stopWhenIdle else {
+            return try await Materializer.run(transport: transport, viewPath: viewPath)
+        }
+        // Until idle: follow the stream while upstream works, then drain what is left.
+        let view = try MaterializedView(writingAt: viewPath)
+        let materializer = Materializer(transport: transport, view: view)
+        var total = 0
+        while !(await stopWhenIdle()) {
+            total += try await materializer.run(untilIdle: true)
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return total + (try await materializer.run(untilIdle: true))
     }
 }

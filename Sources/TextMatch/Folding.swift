@@ -331,6 +331,10 @@ struct FoldedText {
                           !(folded[end] == UInt8(ascii: "@") && atIsMailSeparator(end)) {
                     hasLeetSymbol = true
                     end += 1
+                } else if cls == .leetSymbol, hasLeetSymbol, folded[end] == UInt8(ascii: "@") || folded[end] == UInt8(ascii: "$"),
+                          end + 1 >= count || byteClass(end + 1) == .separator {
+                    // A last `@`/`$` of a word already written in leetspeak (`B@lenci@g@`).
+                    end += 1
                 } else {
                     break
                 }
@@ -366,7 +370,6 @@ struct FoldedText {
                 compactFolded.append(Int32(k))
                 compactFlags.append(flags)
             }
-            _ = hasLeetSymbol
             if compact.count > firstCompact {
                 compactFlags[firstCompact] |= CompactFlags.tokenStart
                 compactFlags[compact.count - 1] |= CompactFlags.tokenEnd

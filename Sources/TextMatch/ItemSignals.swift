@@ -118,7 +118,7 @@ extension TextMatcher {
         }
         for finding in sorted {
             let covered = kept.contains { other in
-                other.signal == finding.signal && other.brand == finding.brand
+                other.signal == finding.signal
                     && other.compactRange.lowerBound <= finding.compactRange.lowerBound
                     && other.compactRange.upperBound >= finding.compactRange.upperBound
             }

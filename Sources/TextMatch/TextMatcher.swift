@@ -197,7 +197,7 @@ public final class TextMatcher: Sendable {
         let startAtWord = flags[start] & CompactFlags.tokenStart != 0 || text.compact[start] >= 0x80
         let endAtWord = flags[end] & CompactFlags.tokenEnd != 0 || text.compact[end] >= 0x80
         let context = flags[start] & (CompactFlags.hashtag | CompactFlags.mention)
-        var unnatural = 0, joined = 0, badGap = false, counterfeitGapMismatch = false
+        var unnatural = 0, joined = 0, badGap = false, counterfeitGapMismatch = false, wideSplit = false
         var leet = false
         for j in start...end {
             if flags[j] & CompactFlags.leet != 0 { leet = true }
@@ -211,6 +211,7 @@ public final class TextMatcher: Sendable {
                     if termGap != [32], Self.collapse(gap) != termGap { counterfeitGapMismatch = true }
                 } else {
                     unnatural += 1
+                    if gap.count > 1 { wideSplit = true }
                 }
             } else if termGap != nil {
                 joined += 1
@@ -225,11 +226,17 @@ public final class TextMatcher: Sendable {
             let token = tokenBounds(containing: start, in: text)
             guard token.upperBound >= end else { return nil }
             let before = Array(text.folded[Int(text.compactFolded[token.lowerBound])..<Int(text.compactFolded[start])])
-            let after = Array(text.folded[(Int(text.compactFolded[end]) + 1)...Int(text.compactFolded[token.upperBound])])
+            let after = Array(text.folded[(Int(text.compactFolded[end]) + 1)..<(Int(text.compactFolded[token.upperBound]) + 1)])
             if words.isEmpty {
                 guard before.isEmpty || after.isEmpty else { return nil }
             } else {
-                guard words.isSegmentable(before), words.isSegmentable(after) else { return nil }
+                // Two-letter words only as the first word of the tag (`#mycartier`); after the term, 3+ letters.
+                guard words.isSegmentable(before, shortFirstWord: true), words.isSegmentable(after, shortFirstWord: false) else { return nil }
+                // In the middle of a tag, one side must be a real word, not two syllables (`#oscartiernan`).
+                if !before.isEmpty && !after.isEmpty && before.count < 4 && after.count < 4 { return nil }
+                // A tag that is itself an ordinary word (`#diorama`) is not the brand.
+                let whole = Array(text.folded[Int(text.compactFolded[token.lowerBound])...Int(text.compactFolded[token.upperBound])])
+                if words.contains(folded: whole) { return nil }
             }
             partOfTag = true
         }
@@ -250,7 +257,8 @@ public final class TextMatcher: Sendable {
                     }
                 }
                 let padded = pieceLengths.allSatisfy { $0 == 1 }
-                if !padded && (unnatural > 2 || length < 5) { return nil }
+                // A word split in two or three by one character (`Car tier`), not across a sentence (`car. Tier`).
+                if !padded && (unnatural > 2 || length < 5 || wideSplit) { return nil }
             }
         case .exclude:
             break
@@ -292,6 +300,16 @@ public final class TextMatcher: Sendable {
         return first..<last
     }
 
+    /// The term with one more letter at an edge that is not a doubled letter (`scartier`, `cartierx`):
+    /// the term inside a longer word, not a typo of it (`Rolexx` stays a typo).
+    static func isEdgeExtension(_ word: UnsafeBufferPointer<UInt8>, of term: [UInt8]) -> Bool {
+        let n = word.count
+        guard n == term.count + 1, n >= 2 else { return false }
+        if word[0] != word[1], word[1...].elementsEqual(term) { return true }
+        if word[n - 1] != word[n - 2], word[..<(n - 1)].elementsEqual(term) { return true }
+        return false
+    }
+
     func findTypos(in text: FoldedText, original: () -> [Unicode.Scalar], into findings: inout [TextFinding]) {
         guard !typoIndex.entries.isEmpty else { return }
         let count = text.compact.count
@@ -316,7 +334,7 @@ public final class TextMatcher: Sendable {
                         let foldedRange = Int(text.compactFolded[j])...Int(text.compactFolded[k])
                         let foldedWord = Array(text.folded[foldedRange])
                         if !words.contains(folded: foldedWord) {
-                            for (entry, distance) in candidates {
+                            for (entry, distance) in candidates where !Self.isEdgeExtension(word, of: typoIndex.entries[entry].term) {
                                 let (pattern, useIndex) = typoUses[typoIndex.entries[entry].payload]
                                 let use = patternUses[pattern][useIndex]
                                 let span = spanOf(foldedRange, in: text)

@@ -110,8 +110,8 @@ public final class WordList: Sendable {
         contains(folded: Array(FoldTable.shared.fold(word).utf8))
     }
 
-    /// Whether folded text splits into ordinary words of 2+ letters or numbers (`love`, `mybracelet`, `2024`).
-    func isSegmentable(_ bytes: [UInt8]) -> Bool {
+    /// Whether folded text splits into ordinary words of 3+ letters (2+ for the first, when allowed) or numbers (`love`, `mybracelet`, `2024`).
+    func isSegmentable(_ bytes: [UInt8], shortFirstWord: Bool) -> Bool {
         let n = bytes.count
         if n == 0 { return true }
         if n > 40 { return false }
@@ -120,7 +120,8 @@ public final class WordList: Sendable {
         for end in 1...n {
             for start in 0..<end where reachable[start] {
                 let piece = bytes[start..<end]
-                if piece.allSatisfy({ asciiClass[Int($0)] == .digit }) || (piece.count >= 2 && contains(folded: piece)) {
+                let minimum = start == 0 && shortFirstWord ? 2 : 3
+                if piece.allSatisfy({ asciiClass[Int($0)] == .digit }) || (piece.count >= minimum && contains(folded: piece)) {
                     reachable[end] = true
                     break
                 }

@@ -1,4 +1,5 @@
 import Foundation
+import TouchstoneCore
 
 /// The contract topics as `topics/*.json` defines them: partitions, key,
 /// cleanup and retention (a ``TopicSpec``), the schema version and the JSON
@@ -59,7 +60,7 @@ public struct TopicDefinition: Sendable {
         do {
             document = try JSONValue.parse(value)
         } catch {
-            throw SchemaViolation(path: "$", reason: "not JSON: \(error)")
+            throw SchemaViolation(path: "$", reason: "\(error)")
         }
         try valueSchema.validate(document)
     }
@@ -99,238 +100,6 @@ public enum TopicCatalog {
             if !loaded.isEmpty { return loaded }
         }
         return builtIn
-    }
-}
-
-// MARK: - JSON values
-
-/// A parsed JSON document. Numbers keep their text, so 64-bit ids are never rounded through a Double.
-public enum JSONValue: Sendable, Hashable {
-    case null
-    case bool(Bool)
-    case number(String)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-
-    public subscript(key: String) -> JSONValue? {
-        if case .object(let members) = self { return members[key] }
-        return nil
-    }
-
-    public var string: String? { if case .string(let s) = self { return s }; return nil }
-    public var array: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
-    public var object: [String: JSONValue]? { if case .object(let o) = self { return o }; return nil }
-    public var number: Double? { if case .number(let n) = self { return Double(n) }; return nil }
-    /// The value as an integer, when it is a number written without fraction or exponent.
-    public var integer: Int64? {
-        if case .number(let n) = self, !n.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) { return Int64(n) }
-        return nil
-    }
-
-    public var typeName: String {
-        switch self {
-        case .null: "null"
-        case .bool: "boolean"
-        case .number: integer != nil ? "integer" : "number"
-        case .string: "string"
-        case .array: "array"
-        case .object: "object"
-        }
-    }
-
-    public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
-        var parser = JSONParser(bytes: bytes)
-        return try parser.parseDocument()
-    }
-}
-
-/// Where and why a document is not JSON.
-public struct JSONSyntaxError: Error, CustomStringConvertible, Sendable {
-    public var offset: Int
-    public var reason: String
-    public var description: String { "\(reason) at byte \(offset + 1)" }
-}
-
-/// A strict RFC 8259 parser (no comments, no trailing commas), nesting limited to 512.
-struct JSONParser {
-    let bytes: [UInt8]
-    var index = 0
-    var depth = 0
-
-    init(bytes: [UInt8]) { self.bytes = bytes }
-
-    func fail(_ reason: String) -> JSONSyntaxError { JSONSyntaxError(offset: index, reason: reason) }
-
-    mutating func parseDocument() throws -> JSONValue {
-        skipWhitespace()
-        if index + 3 <= bytes.count && bytes[index] == 0xEF && bytes[index + 1] == 0xBB && bytes[index + 2] == 0xBF { index += 3 }
-        let value = try parseValue()
-        skipWhitespace()
-        guard index == bytes.count else { throw fail("unexpected text after the JSON value") }
-        return value
-    }
-
-    mutating func skipWhitespace() {
-        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
-    }
-
-    mutating func parseValue() throws -> JSONValue {
-        skipWhitespace()
-        guard index < bytes.count else { throw fail(bytes.isEmpty ? "empty input" : "unexpected end of input") }
-        switch bytes[index] {
-        case UInt8(ascii: "{"): return try parseObject()
-        case UInt8(ascii: "["): return try parseArray()
-        case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
-        default: throw fail("unexpected character '\(String(decoding: [bytes[index]], as: UTF8.self))'")
-        }
-    }
-
-    mutating func literal(_ word: String) throws {
-        let expected = Array(word.utf8)
-        guard index + expected.count <= bytes.count, Array(bytes[index..<(index + expected.count)]) == expected else {
-            throw fail("invalid literal (expected \(word))")
-        }
-        index += expected.count
-    }
-
-    mutating func enter() throws {
-        depth += 1
-        guard depth <= 512 else { throw fail("nested more than 512 levels") }
-    }
-
-    mutating func parseObject() throws -> JSONValue {
-        try enter()
-        defer { depth -= 1 }
-        index += 1
-        var members: [String: JSONValue] = [:]
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
-        while true {
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unexpected end of input") }
-            guard bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name in quotes") }
-            let name = try parseString()
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after member name") }
-            index += 1
-            members[name] = try parseValue()
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unterminated object") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
-            throw fail("expected ',' or '}' in object")
-        }
-    }
-
-    mutating func parseArray() throws -> JSONValue {
-        try enter()
-        defer { depth -= 1 }
-        index += 1
-        var elements: [JSONValue] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
-        while true {
-            elements.append(try parseValue())
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unterminated array") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
-            throw fail("expected ',' or ']' in array")
-        }
-    }
-
-    mutating func parseNumber() throws -> JSONValue {
-        let start = index
-        if bytes[index] == UInt8(ascii: "-") { index += 1 }
-        func digits() -> Int {
-            let from = index
-            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
-            return index - from
-        }
-        let integerStart = index
-        let integerDigits = digits()
-        guard integerDigits > 0 else { throw fail("invalid number") }
-        if integerDigits > 1 && bytes[integerStart] == UInt8(ascii: "0") { throw fail("leading zero in number") }
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-            index += 1
-            guard digits() > 0 else { throw fail("invalid number: digits expected after '.'") }
-        }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
-            index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-            guard digits() > 0 else { throw fail("invalid number: digits expected in exponent") }
-        }
-        return .number(String(decoding: bytes[start..<index], as: UTF8.self))
-    }
-
-    mutating func parseString() throws -> String {
-        index += 1
-        var runStart = index
-        var out = ""
-        func flush(_ end: Int) throws {
-            guard let text = String(validating: bytes[runStart..<end], as: UTF8.self) else {
-                throw JSONSyntaxError(offset: runStart, reason: "invalid UTF-8 in string")
-            }
-            out += text
-        }
-        while true {
-            guard index < bytes.count else { throw fail("unterminated string") }
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                try flush(index)
-                index += 1
-                return out
-            }
-            if byte < 0x20 { throw fail("control character in string (escape it)") }
-            if byte == UInt8(ascii: "\\") {
-                try flush(index)
-                index += 1
-                guard index < bytes.count else { throw fail("unterminated escape") }
-                let escape = bytes[index]
-                index += 1
-                switch escape {
-                case UInt8(ascii: "\""): out += "\""
-                case UInt8(ascii: "\\"): out += "\\"
-                case UInt8(ascii: "/"): out += "/"
-                case UInt8(ascii: "b"): out += "\u{08}"
-                case UInt8(ascii: "f"): out += "\u{0C}"
-                case UInt8(ascii: "n"): out += "\n"
-                case UInt8(ascii: "r"): out += "\r"
-                case UInt8(ascii: "t"): out += "\t"
-                case UInt8(ascii: "u"):
-                    var code = try hex4()
-                    if (0xD800...0xDBFF).contains(code) {
-                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-                            throw fail("unpaired surrogate in \\u escape")
-                        }
-                        index += 2
-                        let low = try hex4()
-                        guard (0xDC00...0xDFFF).contains(low) else { throw fail("invalid surrogate pair in \\u escape") }
-                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                    }
-                    guard let scalar = Unicode.Scalar(code) else { throw fail("invalid \\u escape") }
-                    out.unicodeScalars.append(scalar)
-                default:
-                    throw fail("invalid escape '\\\(String(decoding: [escape], as: UTF8.self))'")
-                }
-                runStart = index
-                continue
-            }
-            index += 1
-        }
-    }
-
-    mutating func hex4() throws -> UInt32 {
-        guard index + 4 <= bytes.count, let code = UInt32(String(decoding: bytes[index..<(index + 4)], as: UTF8.self), radix: 16) else {
-            throw fail("invalid \\u escape")
-        }
-        index += 4
-        return code
     }
 }
 
@@ -374,7 +143,7 @@ public struct JSONSchema: Sendable {
         let schema = try resolve(rawSchema)
         if let type = schema["type"] {
             let allowed = type.array?.compactMap(\.string) ?? [type.string].compactMap { $0 }
-            let actual = value.typeName
+            let actual = value.schemaTypeName
             let matches = allowed.contains(actual) || (actual == "integer" && allowed.contains("number"))
             guard matches else {
                 throw SchemaViolation(path: path, reason: "expected \(allowed.joined(separator: " or ")), got \(actual)")
@@ -391,7 +160,8 @@ public struct JSONSchema: Sendable {
             }
         }
         switch value {
-        case .object(let members):
+        case .object(let object):
+            let members = object.dictionary
             for name in schema["required"]?.array?.compactMap(\.string) ?? [] where members[name] == nil {
                 throw SchemaViolation(path: "\(path).\(name)", reason: "required field is missing")
             }
@@ -451,4 +221,41 @@ public struct JSONSchema: Sendable {
 
 extension JSONValue {
     fileprivate var describedNumber: String { if case .number(let n) = self { return n }; return "\(self)" }
+}
+
+/// Conveniences for reading topic definitions and schemas with the project's
+/// one JSON reader (``JSONReader``, digit-exact numbers).
+extension JSONValue {
+    public static func parse(_ bytes: [UInt8]) throws -> JSONValue { try JSONReader.parse(bytes) }
+
+    var string: String? { stringValue }
+    var array: [JSONValue]? { arrayValue }
+    /// Members by name; a repeated name resolves to its first occurrence, as ``JSONObject`` does.
+    var object: [String: JSONValue]? { objectValue?.dictionary }
+    var number: Double? { if case .number(let n) = self { return Double(n) }; return nil }
+    /// The JSON Schema type name (`integer` for a number without fraction or exponent).
+    var schemaTypeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "boolean"
+        case .number: integer != nil ? "integer" : "number"
+        case .string: "string"
+        case .array: "array"
+        case .object: "object"
+        }
+    }
+    /// The value as an integer, when it is a number written without fraction or exponent.
+    var integer: Int64? {
+        if case .number(let n) = self, !n.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) { return Int64(n) }
+        return nil
+    }
+}
+
+extension JSONObject {
+    /// Members by name; the first occurrence of a repeated name wins.
+    var dictionary: [String: JSONValue] {
+        var out: [String: JSONValue] = [:]
+        for member in members where out[member.key] == nil { out[member.key] = member.value }
+        return out
+    }
 }

@@ -11,7 +11,10 @@ struct Bench: AsyncParsableCommand {
         subcommands: [
             EmbeddedLogBenchmark.self,
             MaterializerBenchmark.self,
+            IngestBenchmark.self,
+            TextMatchBenchmark.self,
             CrossLinkBenchmark.self,
+            KafkaBenchmark.self,
         ]
     )
 }

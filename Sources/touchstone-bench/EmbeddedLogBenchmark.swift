@@ -66,22 +66,14 @@ struct EmbeddedLogBenchmark: AsyncParsableCommand {
         try await transport.createTopic(TopicSpec(name: topic, partitions: 1))
         let producer = try await transport.makeProducer()
         let append = try await measureAsync {
-            for _ in 0..<records {
-                try await producer.send(OutgoingMessage(topic: topic, key: nil, value: value, partition: 0))
-            }
-            try await producer.flush()
+            try await Self.appendAll(producer, topic: topic, value: value, records: records)
         }
         cpu["append"] = CPUMeter.last
         try await producer.close()
         let consumer = try await transport.makeConsumer(topics: [topic], membership: .standalone(start: .earliest))
         var received = 0
         let readTime = try await measureAsync {
-            while received < records {
-                let batch = try await consumer.poll(maxMessages: 10_000, timeout: .seconds(5))
-                guard !batch.isEmpty else { throw ValidationError("read stalled at \(received) records") }
-                for message in batch { checksum &+= UInt64(message.value[0]) }
-                received += batch.count
-            }
+            (received, checksum) = try await Self.readAll(consumer, records: records, checksum: checksum)
         }
         cpu["read"] = CPUMeter.last
         try await consumer.close()
@@ -99,6 +91,27 @@ struct EmbeddedLogBenchmark: AsyncParsableCommand {
 
         try await measureTailLatency(transport)
         _ = checksum
+    }
+
+    /// The measured loops run off the main actor (the command's `run` is main-actor isolated),
+    /// as a pipeline stage does: no executor hop per call.
+    nonisolated static func appendAll(_ producer: any MessageProducer, topic: String, value: [UInt8], records: Int) async throws {
+        for _ in 0..<records {
+            try await producer.send(OutgoingMessage(topic: topic, key: nil, value: value, partition: 0))
+        }
+        try await producer.flush()
+    }
+
+    nonisolated static func readAll(_ consumer: any MessageConsumer, records: Int, checksum: UInt64) async throws -> (Int, UInt64) {
+        var received = 0
+        var checksum = checksum
+        while received < records {
+            let batch = try await consumer.poll(maxMessages: 10_000, timeout: .seconds(5))
+            guard !batch.isEmpty else { throw ValidationError("read stalled at \(received) records") }
+            for message in batch { checksum &+= UInt64(message.value[0]) }
+            received += batch.count
+        }
+        return (received, checksum)
     }
 
     /// A consumer waiting at the end: how long until it sees a new message, and its CPU while idle.

@@ -9,7 +9,7 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve the web UI and the JSON API.",
-        discussion: "Open http://127.0.0.1:8080/ (UI) or /api/findings (JSON). Decisions made in the UI go to the decisions topic."
+        discussion: "Open http://127.0.0.1:8080/ (UI) or /api/findings (JSON). Decisions made in the UI go to the decisions topic; POST /ingest/{platform} takes NDJSON like `touchstone ingest`."
     )
 
     @OptionGroup var global: GlobalOptions
@@ -28,10 +28,12 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let services = WebServices(
             viewPath: MaterializedView.path(dataDirectory: global.dataDirectory), transport: transport, rightsHolders: holders)
-        // Other parts add their routes here; the HTTP ingest endpoint
-        // (Sources/Web/IngestEndpoint.swift, `POST /ingest/{platform}`) plugs in as:
-        //     extraRoutes: [{ router in IngestEndpoint.addRoutes(to: router, transport: transport) }]
-        let extraRoutes: [WebApp.RouteHook] = []
+        // Other parts add their routes through this hook: the HTTP ingest
+        // endpoint (INPUTS.md, `POST /ingest/{platform}`) publishes with its own producer.
+        let ingestProducer = try await transport.makeProducer()
+        let extraRoutes: [WebApp.RouteHook] = [
+            { router in addIngestRoutes(to: router, producer: ingestProducer) },
+        ]
         let host = host
         let app = WebApp.makeApplication(
             services: services, host: host, port: port, extraRoutes: extraRoutes,
@@ -41,5 +43,6 @@ struct ServeCommand: AsyncParsableCommand {
             })
         try await app.runService()
         await services.shutdown()
+        try await ingestProducer.close()
     }
 }

@@ -322,8 +322,8 @@ extension JSONValue {
             }
             return out + "\""
         case .array(let elements): return "[" + elements.map(\.compactJSON).joined(separator: ",") + "]"
-        case .object(let members):
-            return "{" + members.sorted { $0.key < $1.key }.map { JSONValue.string($0.key).compactJSON + ":" + $0.value.compactJSON }.joined(separator: ",") + "}"
+        case .object(let object):
+            return "{" + object.members.sorted { $0.key < $1.key }.map { JSONValue.string($0.key).compactJSON + ":" + $0.value.compactJSON }.joined(separator: ",") + "}"
         }
     }
 }

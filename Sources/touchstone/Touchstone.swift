@@ -10,6 +10,7 @@ struct Touchstone: AsyncParsableCommand {
         abstract: "Watch social media and marketplaces for a brand's trademarks and counterfeits.",
         discussion: "Data lives in --data (an embedded log, the SQLite view, caches) unless --broker points at Kafka.",
         subcommands: [
+            DemoCommand.self,
             RunCommand.self,
             ProcessCommand.self,
             ReplayCommand.self,
@@ -20,6 +21,7 @@ struct Touchstone: AsyncParsableCommand {
             DecideCommand.self,
             ServeCommand.self,
             MaterializeCommand.self,
+            BrandsCommand.self,
             AlertsCommand.self,
         ]
     )

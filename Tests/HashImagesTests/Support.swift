@@ -126,7 +126,7 @@ extension RGBPicture {
         RGBPicture(width: width, height: height, pixels: pixels.map { UInt8(min(255, max(0, (Double($0) * factor).rounded()))) })
     }
 
-    /// Stamps `text` in a 5x7 block font, white with a dark outline, at (x, y), each dot `scale` pixels.
+    /// Stamps `text` in a 5x7 block font, half-transparent white, at (x, y), each dot `scale` pixels.
     func watermarked(_ text: String, x: Int, y: Int, scale: Int) -> RGBPicture {
         var out = self
         for (index, character) in text.uppercased().enumerated() {
@@ -138,7 +138,8 @@ extension RGBPicture {
                             let px = x + (index * 6 + rx) * scale + dx, py = y + ry * scale + dy
                             guard px >= 0, py >= 0, px < width, py < height else { continue }
                             let i = (py * width + px) * 3
-                            out.pixels[i] = 255; out.pixels[i + 1] = 255; out.pixels[i + 2] = 255
+                            // Half-transparent white, as watermarks usually are.
+                            for c in 0..<3 { out.pixels[i + c] = UInt8((Int(out.pixels[i + c]) + 255) / 2) }
                         }
                     }
                 }

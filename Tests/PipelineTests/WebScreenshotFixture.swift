@@ -5,14 +5,14 @@ import TouchstoneCore
 import Transport
 
 /// Writes a view that looks like the demo's result (the four cross-platform
-/// cases, pictures from demo/messages/images) into `$TOUCHSTONE_WEB_FIXTURE`,
+/// cases, pictures from Sources/Pipeline/Demo/messages/images) into `$TOUCHSTONE_WEB_FIXTURE`,
 /// for looking at the UI by hand or in a headless-browser screenshot:
 ///
 ///     TOUCHSTONE_WEB_FIXTURE=/tmp/ui swift test --filter WebScreenshotFixture
-///     touchstone serve --data /tmp/ui --brands demo/brands
+///     touchstone serve --data /tmp/ui --brands Sources/Pipeline/Demo/brands
 @Suite struct WebScreenshotFixture {
     static let target = ProcessInfo.processInfo.environment["TOUCHSTONE_WEB_FIXTURE"]
-    static let images = MaterializerCrashTests.packageRoot.appendingPathComponent("demo/messages/images")
+    static let images = MaterializerCrashTests.packageRoot.appendingPathComponent("Sources/Pipeline/Demo/messages/images")
 
     static func item(_ platform: String, _ id: String, _ kind: ItemKind, title: String?, text: String? = nil, handle: String?,
                      url: String, picture: String?, line: Int, price: String? = nil) -> Item {

@@ -28,8 +28,12 @@ public struct Evidence: Sendable {
         guard !url.isEmpty else { return }
         let key = foundIn + " " + url
         guard seenLinks.insert(key).inserted else { return }
-        links.append(Link(url: url, foundIn: foundIn, products: ProductLinks.products(in: url)))
-        addContacts(fromURL: url)
+        guard let parsed = ProductLinks.parse(url) else {
+            links.append(Link(url: url, foundIn: foundIn))
+            return
+        }
+        links.append(Link(url: url, foundIn: foundIn, products: ProductLinks.products(in: parsed)))
+        addContacts(from: parsed)
     }
 
     public mutating func addHashtag(_ raw: String) {
@@ -85,18 +89,33 @@ public struct Evidence: Sendable {
     mutating func scanTokens(_ s: [Unicode.Scalar]) { scanTokens(s, foundIn: "text") }
 
     mutating func scanTokens(_ s: [Unicode.Scalar], foundIn: String) {
-        var previousToken = ""
+        var previousRange: Range<Int>?
+        /// The token before the current one, lower-cased (for `telegram: @handle`).
+        func previousToken() -> String {
+            guard let previousRange, previousRange.count <= 12 else { return "" }
+            var word = String.UnicodeScalarView()
+            word.append(contentsOf: s[previousRange])
+            return String(word).lowercased()
+        }
         var i = 0
         while i < s.count {
             while i < s.count, isSeparator(s[i]) { i += 1 }
             let start = i
             while i < s.count, !isSeparator(s[i]) { i += 1 }
             guard start < i else { break }
+            // Only a token with '@', '.' or '/' can be a link, e-mail, mention or handle.
+            var interesting = false
+            // A '.' only counts inside the token (`amzn.to`), not as a sentence's full stop.
+            for k in start..<i where s[k] == "@" || s[k] == "/" || (s[k] == "." && k + 1 < i && isWordScalar(s[k + 1])) {
+                interesting = true
+                break
+            }
+            defer { previousRange = start..<i }
+            guard interesting else { continue }
             var token = String.UnicodeScalarView()
             token.append(contentsOf: s[start..<i])
             let raw = String(token)
             let trimmed = raw.trimmingPunctuation()
-            defer { previousToken = trimmed.lowercased() }
             guard !trimmed.isEmpty else { continue }
             let lower = trimmed.lowercased()
             if lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("www.") || looksLikeDomainPath(trimmed) {
@@ -106,7 +125,8 @@ public struct Evidence: Sendable {
             if trimmed.hasPrefix("@") {
                 let handle = String(trimmed.dropFirst().prefix { isHandleCharacter($0) }).trimmingTrailingDots()
                 guard !handle.isEmpty else { continue }
-                if ["telegram", "telegram:", "tg", "tg:", "telegram-"].contains(previousToken) || previousToken.hasSuffix("telegram:") {
+                let previous = previousToken().trimmingPunctuation()
+                if previous == "telegram" || previous == "tg" || previous.hasSuffix("telegram") {
                     addContact(.telegram, handle.lowercased())
                 } else {
                     addMention(handle)
@@ -174,8 +194,7 @@ public struct Evidence: Sendable {
     }
 
     /// wa.me / api.whatsapp.com links are WhatsApp numbers; t.me links are Telegram handles.
-    mutating func addContacts(fromURL url: String) {
-        guard let parsed = ProductLinks.parse(url) else { return }
+    mutating func addContacts(from parsed: ProductLinks.ParsedURL) {
         switch parsed.host {
         case "wa.me":
             if let first = parsed.segments.first {
@@ -223,13 +242,19 @@ public struct Evidence: Sendable {
 }
 
 func isWordScalar(_ c: Unicode.Scalar) -> Bool {
-    c == "_" || c.properties.isAlphabetic || c.properties.numericType != nil || c.properties.generalCategory == .nonspacingMark
+    let v = c.value
+    if v < 0x80 {
+        return (v >= 0x30 && v <= 0x39) || (v | 0x20 >= 0x61 && v | 0x20 <= 0x7a) || v == 0x5f
+    }
+    return c.properties.isAlphabetic || c.properties.numericType != nil || c.properties.generalCategory == .nonspacingMark
 }
 
 func isASCIIDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 0x30 && c.value <= 0x39 }
 
 func isSeparator(_ c: Unicode.Scalar) -> Bool {
-    c.properties.isWhitespace || c == "," && false
+    let v = c.value
+    if v < 0x80 { return v == 0x20 || (v >= 0x09 && v <= 0x0d) }
+    return c.properties.isWhitespace
 }
 
 func isHandleCharacter(_ c: Character) -> Bool {
@@ -246,11 +271,9 @@ extension String {
 
     /// Drops quotes and brackets around a token and sentence punctuation after it.
     func trimmingPunctuation() -> String {
-        let leading: Set<Character> = ["(", "[", "{", "\"", "'", "<", "“", "‘", "«", "*", "¡", "¿"]
-        let trailing: Set<Character> = [".", ",", ";", ":", "!", "?", ")", "]", "}", "\"", "'", ">", "”", "’", "»", "*", "…"]
-        var s = Substring(self)
-        while let f = s.first, leading.contains(f) { s = s.dropFirst() }
-        while let l = s.last, trailing.contains(l) { s = s.dropLast() }
+        var s = Substring(self).unicodeScalars
+        while let f = s.first, "([{\"'<“‘«*¡¿".unicodeScalars.contains(f) { s = s.dropFirst() }
+        while let l = s.last, ".,;:!?)]}\"'>”’»*…".unicodeScalars.contains(l) { s = s.dropLast() }
         return String(s)
     }
 

@@ -19,10 +19,10 @@ public enum ProductLinks {
     /// Splits `scheme://host/path?query` (scheme optional) without Foundation.
     public static func parse(_ url: String) -> ParsedURL? {
         var rest = Substring(url)
-        if let scheme = rest.range(of: "://") {
-            let name = rest[..<scheme.lowerBound].lowercased()
+        if let colon = rest.utf8.firstIndex(of: UInt8(ascii: ":")), rest.utf8[colon...].starts(with: "://".utf8) {
+            let name = rest[..<colon].lowercased()
             guard name == "http" || name == "https" else { return nil }
-            rest = rest[scheme.upperBound...]
+            rest = rest[rest.utf8.index(colon, offsetBy: 3)...]
         } else if rest.hasPrefix("//") {
             rest = rest.dropFirst(2)
         }
@@ -57,6 +57,10 @@ public enum ProductLinks {
 
     public static func products(in url: String) -> [ProductRef] {
         guard let parsed = parse(url) else { return [] }
+        return products(in: parsed)
+    }
+
+    public static func products(in parsed: ParsedURL) -> [ProductRef] {
         let host = parsed.host
         let segments = parsed.segments
         if hostIs(host, brand: "amazon") {

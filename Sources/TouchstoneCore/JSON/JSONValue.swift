@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON document as read, digit for digit: numbers keep their literal text
 /// (ids beyond 2^53 never pass through `Double`), object members keep their
 /// order. Read one with ``JSONReader``; look fields up by path with
@@ -102,11 +104,29 @@ public struct JSONFieldError: Error, Sendable, Hashable, CustomStringConvertible
 /// the wrong type: odd-but-wrong input is reported, not silently skipped.
 public struct JSONCursor: Sendable {
     public let value: JSONValue
-    public let path: String
+    /// The path of the container this value was found in, already spelled out.
+    let parentPath: String
+    /// The last step: a key or dotted key path, or `[i]` for an array element.
+    let leaf: String
 
     public init(_ value: JSONValue, path: String = "") {
         self.value = value
-        self.path = path
+        self.parentPath = ""
+        self.leaf = path
+    }
+
+    init(_ value: JSONValue, parentPath: String, leaf: String) {
+        self.value = value
+        self.parentPath = parentPath
+        self.leaf = leaf
+    }
+
+    /// The field path of this value (`ItemInfo.Title.DisplayValue`, `data[2].id`);
+    /// spelled out only when asked, as lookups are far more common than errors.
+    public var path: String {
+        if parentPath.isEmpty { return leaf }
+        if leaf.isEmpty { return parentPath }
+        return leaf.utf8.first == UInt8(ascii: "[") ? parentPath + leaf : parentPath + "." + leaf
     }
 
     func childPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
@@ -114,19 +134,28 @@ public struct JSONCursor: Sendable {
     /// Follows a dotted path (`ItemInfo.Title.DisplayValue`). Nil when any
     /// step is missing or null; throws when a step is present but not an object.
     public func field(_ dotted: String) throws -> JSONCursor? {
-        var current = self
-        var start = dotted.startIndex
+        var current = value
+        var consumed = 0 // UTF-8 length of the steps walked so far
+        var remaining = Substring(dotted).utf8
         while true {
-            let end = dotted[start...].firstIndex(of: ".") ?? dotted.endIndex
-            let key = String(dotted[start..<end])
-            guard case .object(let object) = current.value else {
-                if current.value.isNull { return nil }
-                throw JSONFieldError(path: current.path.isEmpty ? "(root)" : current.path, reason: "expected an object, found \(current.value.typeName)")
+            let dot = remaining.firstIndex(of: UInt8(ascii: "."))
+            let key = dot.map { remaining[..<$0] } ?? remaining[...]
+            guard case .object(let object) = current else {
+                if current.isNull { return nil }
+                let walked = String(dotted.utf8.prefix(max(0, consumed - 1)))!
+                let at = walked.isEmpty ? (path.isEmpty ? "(root)" : path) : (path.isEmpty ? walked : "\(path).\(walked)")
+                throw JSONFieldError(path: at, reason: "expected an object, found \(current.typeName)")
             }
-            guard let next = object[key], !next.isNull else { return nil }
-            current = JSONCursor(next, path: current.childPath(key))
-            if end == dotted.endIndex { return current }
-            start = dotted.index(after: end)
+            var next: JSONValue?
+            for member in object.members where utf8Equal(member.key, key) {
+                next = member.value
+                break
+            }
+            guard let found = next, !found.isNull else { return nil }
+            current = found
+            guard let dot else { return JSONCursor(found, parentPath: path, leaf: dotted) }
+            consumed += key.count + 1
+            remaining = remaining[remaining.index(after: dot)...]
         }
     }
 
@@ -177,7 +206,8 @@ public struct JSONCursor: Sendable {
         guard case .array(let items) = value else { throw typeError("an array") }
         var out: [JSONCursor] = []
         out.reserveCapacity(items.count)
-        for (i, item) in items.enumerated() { out.append(JSONCursor(item, path: "\(path)[\(i)]")) }
+        let base = path
+        for (i, item) in items.enumerated() { out.append(JSONCursor(item, parentPath: base, leaf: "[\(i)]")) }
         return out
     }
 
@@ -198,4 +228,16 @@ public struct JSONCursor: Sendable {
 
     public func requiredString(_ dotted: String) throws -> String { try required(dotted).asString() }
     public func requiredID(_ dotted: String) throws -> String { try required(dotted).asID() }
+}
+
+/// Byte equality of a key and a slice of a path, without allocating.
+@inline(__always)
+func utf8Equal(_ a: String, _ b: Substring.UTF8View) -> Bool {
+    guard a.utf8.count == b.count else { return false }
+    let fast: Bool? = a.utf8.withContiguousStorageIfAvailable { pa in
+        b.withContiguousStorageIfAvailable { pb in
+            pa.count == 0 || memcmp(pa.baseAddress!, pb.baseAddress!, pa.count) == 0
+        }
+    } ?? nil
+    return fast ?? a.utf8.elementsEqual(b)
 }

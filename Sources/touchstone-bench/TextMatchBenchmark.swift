@@ -1,0 +1,181 @@
+import ArgumentParser
+import BrandProfiles
+import Foundation
+import TextMatch
+
+/// `touchstone-bench text-match`: MB/s of post and listing text scanned by the
+/// matcher with 50 brands × 20 terms and 200 counterfeit terms, against a
+/// same-run baseline (a naive per-term scan of the lower-cased text, which does
+/// far less: no folding, no boundaries, no typos), and the slowdown when the
+/// number of terms grows 10x.
+struct TextMatchBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "text-match",
+        abstract: "Text matching throughput (MB/s per core) and its scaling with the number of terms.")
+
+    @Option(help: "Megabytes of text to scan per measurement.")
+    var megabytes: Int = 32
+
+    @Option(help: "Brands in the base configuration (each with 20 terms).")
+    var brands: Int = 50
+
+    func run() throws {
+        var random = SplitMix(seed: 42)
+        let corpus = makeCorpus(bytes: megabytes << 20, random: &random)
+        let totalBytes = corpus.reduce(0) { $0 + $1.utf8.count }
+        print("corpus: \(corpus.count) posts and listings, \(String(format: "%.1f", Double(totalBytes) / 1_048_576)) MB")
+        print("word lists: \(WordList.system.sources.isEmpty ? "none" : WordList.system.sources.joined(separator: ", "))")
+
+        let base = makeProfiles(brands: brands, counterfeitTerms: 200, random: &random)
+        let large = makeProfiles(brands: brands * 10, counterfeitTerms: 2000, random: &random)
+        let baseMatcher = TextMatcher(profiles: base.profiles, builtinCounterfeitTerms: base.counterfeit)
+        let largeMatcher = TextMatcher(profiles: large.profiles, builtinCounterfeitTerms: large.counterfeit)
+        print("terms: base \(base.termCount) (\(brands) brands × 20 + \(base.counterfeit.count) counterfeit), 10x \(large.termCount)")
+
+        // Warm up (word lists, fold table).
+        _ = baseMatcher.findings(in: corpus[0])
+
+        let (baseSeconds, baseHits) = time { corpus.reduce(0) { $0 + baseMatcher.findings(in: $1).count } }
+        let (largeSeconds, largeHits) = time { corpus.reduce(0) { $0 + largeMatcher.findings(in: $1).count } }
+        let mb = Double(totalBytes) / 1_048_576
+        let baseRate = mb / baseSeconds
+        let largeRate = mb / largeSeconds
+        print(String(format: "matcher, %d terms:   %8.1f MB/s  (%d findings)", base.termCount, baseRate, baseHits))
+        print(String(format: "matcher, %d terms:  %8.1f MB/s  (%d findings)", large.termCount, largeRate, largeHits))
+        print(String(format: "slowdown at 10x terms: %.2fx (goal ≤ 1.5x)", largeSeconds / baseSeconds))
+
+        // Baseline: a naive per-term scan, measured on a slice so that it ends in reasonable time.
+        let slice = Array(corpus.prefix(max(1, corpus.count / 16)))
+        let sliceMB = Double(slice.reduce(0) { $0 + $1.utf8.count }) / 1_048_576
+        let naiveBase = NaiveScanner(terms: base.allTerms)
+        let naiveLarge = NaiveScanner(terms: large.allTerms)
+        let (naiveSeconds, naiveHits) = time { slice.reduce(0) { $0 + naiveBase.count(in: $1) } }
+        let (naiveLargeSeconds, _) = time { slice.reduce(0) { $0 + naiveLarge.count(in: $1) } }
+        let naiveRate = sliceMB / naiveSeconds
+        print(String(format: "baseline naive per-term scan, %d terms:  %8.2f MB/s  (%d raw hits)", base.termCount, naiveRate, naiveHits))
+        print(String(format: "baseline naive per-term scan, %d terms: %8.2f MB/s  (slowdown %.2fx)", large.termCount, sliceMB / naiveLargeSeconds, naiveLargeSeconds / naiveSeconds))
+        print(String(format: "ratio matcher / baseline: %.1fx", baseRate / naiveRate))
+    }
+
+    func time<T>(_ body: () -> T) -> (Double, T) {
+        let start = ContinuousClock.now
+        let value = body()
+        let elapsed = ContinuousClock.now - start
+        return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, value)
+    }
+
+    struct Generated {
+        var profiles: [BrandProfile]
+        var counterfeit: [String]
+        var termCount: Int { profiles.reduce(0) { $0 + $1.terms.count + $1.products.count } + counterfeit.count }
+        var allTerms: [String] { profiles.flatMap { $0.terms + $0.products } + counterfeit }
+    }
+
+    /// Brands with invented but pronounceable names: 4 brand terms and 16 product names each.
+    func makeProfiles(brands: Int, counterfeitTerms: Int, random: inout SplitMix) -> Generated {
+        var profiles: [BrandProfile] = []
+        for index in 0..<brands {
+            let name = word(random: &random, syllables: 2 + Int(random.next() % 2))
+            let terms = [name, name + " " + word(random: &random, syllables: 2), name + word(random: &random, syllables: 1),
+                         word(random: &random, syllables: 3)]
+            let products = (0..<16).map { _ in
+                random.next() % 3 == 0 ? word(random: &random, syllables: 3) + " " + word(random: &random, syllables: 2)
+                    : word(random: &random, syllables: 3 + Int(random.next() % 2))
+            }
+            profiles.append(BrandProfile(id: "brand-\(index)", name: name, terms: terms, products: products, version: "bench"))
+        }
+        var counterfeit = CounterfeitTerms.all
+        while counterfeit.count < counterfeitTerms {
+            counterfeit.append(word(random: &random, syllables: 2) + " " + word(random: &random, syllables: 2))
+        }
+        return Generated(profiles: profiles, counterfeit: Array(counterfeit.prefix(counterfeitTerms)))
+    }
+
+    static let syllables = ["ka", "ro", "ve", "li", "mon", "tar", "sel", "qui", "dor", "ban", "zel", "fio", "gra", "lux", "pen",
+                            "vor", "ist", "mar", "rel", "tis", "bri", "cal", "dun", "ezo", "fal", "gon", "hel", "jor", "kel", "nor"]
+
+    func word(random: inout SplitMix, syllables count: Int) -> String {
+        var text = ""
+        for _ in 0..<count { text += Self.syllables[Int(random.next() % UInt64(Self.syllables.count))] }
+        return text.prefix(1).uppercased() + text.dropFirst()
+    }
+
+    static let vocabulary = """
+    the a and to of in for with on this is it my your new brand authentic original size color black white gold silver \
+    rose steel leather bag watch bracelet ring necklace shoes sneakers free shipping fast delivery price only today sale \
+    discount best quality like follow dm me for more info link in bio shop now limited stock available worldwide \
+    condition excellent used once box papers included gift for her him love beautiful stunning classic vintage style \
+    women men unisex cm mm inch genuine stainless waterproof adjustable elegant fashion luxury designer summer winter \
+    collection outfit ootd today happy weekend vibes morning coffee friends travel beach city night lights photo \
+    just got my first finally arrived so happy with it highly recommend seller thanks great communication
+    """.split(separator: " ").map(String.init)
+
+    func makeCorpus(bytes: Int, random: inout SplitMix) -> [String] {
+        var posts: [String] = []
+        var total = 0
+        let specials = ["Cart1er", "C.a.r.t.i.e.r", "#cartierlove", "Саrtiеr", "1:1", "AAA quality", "replica", "Ｌｏｖｅ",
+                        "café", "naïve", "🔥🔥", "💍", "€49,99", "$35", "@shop_official", "https://example.com/p/123", "高仿", "Größe"]
+        while total < bytes {
+            var words: [String] = []
+            let length = 20 + Int(random.next() % 80)
+            for _ in 0..<length {
+                let roll = random.next() % 100
+                if roll < 3 {
+                    words.append(specials[Int(random.next() % UInt64(specials.count))])
+                } else {
+                    words.append(Self.vocabulary[Int(random.next() % UInt64(Self.vocabulary.count))])
+                }
+            }
+            let post = words.joined(separator: " ")
+            total += post.utf8.count
+            posts.append(post)
+        }
+        return posts
+    }
+}
+
+/// The baseline: for every term, a naive search of its lower-cased bytes in the lower-cased text.
+struct NaiveScanner {
+    let terms: [[UInt8]]
+
+    init(terms: [String]) {
+        self.terms = terms.map { Array($0.lowercased().utf8) }
+    }
+
+    func count(in text: String) -> Int {
+        let bytes = Array(text.lowercased().utf8)
+        var hits = 0
+        bytes.withUnsafeBufferPointer { haystack in
+            for term in terms {
+                term.withUnsafeBufferPointer { needle in
+                    let n = haystack.count, m = needle.count
+                    guard m > 0, m <= n else { return }
+                    let first = needle[0]
+                    var i = 0
+                    while i <= n - m {
+                        if haystack[i] == first {
+                            var k = 1
+                            while k < m && haystack[i + k] == needle[k] { k += 1 }
+                            if k == m { hits += 1 }
+                        }
+                        i += 1
+                    }
+                }
+            }
+        }
+        return hits
+    }
+}
+
+/// A small deterministic random number generator, so that every run scans the same text.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E3779B97F4A7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        return z ^ (z >> 31)
+    }
+}

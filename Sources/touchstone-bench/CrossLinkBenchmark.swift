@@ -25,12 +25,16 @@ struct CrossLinkBenchmark: AsyncParsableCommand {
     @Flag(help: "Keep the state file.")
     var keep = false
 
+    @Option(help: "Continue a state kept from an earlier run (--keep) that holds this many synthetic items: the generator skips them, so new items still link to them.")
+    var resume = 0
+
     func run() async throws {
         let folder = URL(fileURLWithPath: directory ?? NSTemporaryDirectory() + "touchstone-bench-cross-link-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { if !keep { try? FileManager.default.removeItem(at: folder) } }
         let path = folder.appendingPathComponent("state.sqlite").path
         var generator = SyntheticItems(seed: 42)
+        for _ in 0..<resume { _ = generator.next() }
 
         var clock = ContinuousClock.now
         do {
@@ -87,6 +91,7 @@ struct CrossLinkBenchmark: AsyncParsableCommand {
 
         let itemsPerSecond = Double(measure) / seconds
         let baselinePerSecond = Double(measure) / baselineSeconds
+        if resume > 0 { print("cross-link benchmark: continuing a kept state of \(resume) items") }
         print("cross-link benchmark: \(preload) items preloaded in \(format(preloadSeconds)) s (\(Int(Double(preload) / preloadSeconds)) items/s); state reopened in \(format(openSeconds)) s")
         print("  cross-link: \(measure) items -> \(findings) findings (\(linkedFindings) for cluster members re-judged) in \(format(seconds)) s")
         print("  cross-link: \(Int(itemsPerSecond)) items/s, \(Int(Double(findings) / seconds)) findings/s")

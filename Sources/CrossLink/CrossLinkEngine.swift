@@ -111,9 +111,10 @@ public final class CrossLinkEngine {
                     }
                     for (other, match) in closest {
                         let weight = 0.9 - 0.3 * Double(match.distance) / Double(max(1, configuration.pdqThreshold))
+                        let (a, b) = CrossLinkEngine.ordered((id, item.key, position), (other, try keyOf(other), match.position))
                         edges.append(.init(
-                            from: id, to: other, signal: SignalName.sameImage.rawValue,
-                            detail: "PDQ distance \(match.distance) between pictures[\(position)] of \(item.key) and pictures[\(match.position)] of \(try keyOf(other))",
+                            from: a.id, to: b.id, signal: SignalName.sameImage.rawValue,
+                            detail: "PDQ distance \(match.distance) between pictures[\(a.detail)] of \(a.key) and pictures[\(b.detail)] of \(b.key)",
                             weight: (weight * 100).rounded() / 100))
                     }
                 }
@@ -181,14 +182,16 @@ public final class CrossLinkEngine {
         }
         switch new.link.space {
         case "contact":
+            let (a, b) = CrossLinkEngine.ordered((new.id, new.key, new.link.evidence), (old.id, old.key, old.stored.evidence))
             return .init(
-                from: new.id, to: old.id, signal: SignalName.sameContact.rawValue,
-                detail: "\(new.key) and \(old.key) give the same contact: \(new.link.evidence) / \(old.stored.evidence)",
+                from: a.id, to: b.id, signal: SignalName.sameContact.rawValue,
+                detail: "\(a.key) and \(b.key) give the same contact: \(a.detail) / \(b.detail)",
                 weight: 0.9)
         case "handle":
+            let (a, b) = CrossLinkEngine.ordered((new.id, new.key, new.link.evidence), (old.id, old.key, old.stored.evidence))
             return .init(
-                from: new.id, to: old.id, signal: SignalName.similarHandle.rawValue,
-                detail: "handles '\(new.link.evidence)' (\(new.key)) and '\(old.stored.evidence)' (\(old.key)) are the same after normalisation",
+                from: a.id, to: b.id, signal: SignalName.similarHandle.rawValue,
+                detail: "handles '\(a.detail)' (\(a.key)) and '\(b.detail)' (\(b.key)) are the same after normalisation",
                 weight: 0.6)
         case "handle~":
             let a = LinkKeyExtractor.normalizedHandle(new.link.evidence)
@@ -198,9 +201,10 @@ public final class CrossLinkEngine {
             let lettersA = a.filter(\.isLetter), lettersB = b.filter(\.isLetter)
             guard a != b, lettersA != lettersB, min(lettersA.count, lettersB.count) >= extractor.minimumFuzzyHandleLength,
                   Levenshtein.distance(a, b, limit: 1) == 1 else { return nil }
+            let (first, second) = CrossLinkEngine.ordered((new.id, new.key, new.link.evidence), (old.id, old.key, old.stored.evidence))
             return .init(
-                from: new.id, to: old.id, signal: SignalName.similarHandle.rawValue,
-                detail: "handles '\(new.link.evidence)' (\(new.key)) and '\(old.stored.evidence)' (\(old.key)) are one letter apart",
+                from: first.id, to: second.id, signal: SignalName.similarHandle.rawValue,
+                detail: "handles '\(first.detail)' (\(first.key)) and '\(second.detail)' (\(second.key)) are one letter apart",
                 weight: 0.4)
         default:
             switch (new.link.role, old.stored.role) {
@@ -209,13 +213,15 @@ public final class CrossLinkEngine {
             case (.identity, .pointer):
                 return pointerEdge(from: (old.id, old.key), fromFoundIn: old.stored.foundIn, evidence: old.stored.evidence, to: (new.id, new.key))
             case (.pointer, .pointer):
+                let (a, b) = CrossLinkEngine.ordered((new.id, new.key, ()), (old.id, old.key, ()))
                 return .init(
-                    from: new.id, to: old.id, signal: SignalName.linksTo.rawValue,
-                    detail: "\(new.key) and \(old.key) both link to \(key)", weight: 0.7)
+                    from: a.id, to: b.id, signal: SignalName.linksTo.rawValue,
+                    detail: "\(a.key) and \(b.key) both link to \(key)", weight: 0.7)
             case (.identity, .identity):
+                let (a, b) = CrossLinkEngine.ordered((new.id, new.key, ()), (old.id, old.key, ()))
                 return .init(
-                    from: new.id, to: old.id, signal: SignalName.similarHandle.rawValue,
-                    detail: "\(new.key) and \(old.key) are the same seller or shop (\(key))", weight: 0.8)
+                    from: a.id, to: b.id, signal: SignalName.similarHandle.rawValue,
+                    detail: "\(a.key) and \(b.key) are the same seller or shop (\(key))", weight: 0.8)
             default:
                 return nil
             }
@@ -322,5 +328,18 @@ enum Levenshtein {
             previous = current
         }
         return previous[b.count]
+    }
+}
+
+extension CrossLinkEngine {
+    /// The two ends of a symmetric edge in item-key order, so that an edge and
+    /// its evidence read the same whichever item arrived first (a replay, or
+    /// a fresh run in another order, gives identical findings).
+    static func ordered<Detail>(_ a: (Int64, String, Detail), _ b: (Int64, String, Detail))
+        -> ((id: Int64, key: String, detail: Detail), (id: Int64, key: String, detail: Detail)) {
+        typealias End = (id: Int64, key: String, detail: Detail)
+        let first: End = (id: a.0, key: a.1, detail: a.2)
+        let second: End = (id: b.0, key: b.1, detail: b.2)
+        return a.1 <= b.1 ? (first, second) : (second, first)
     }
 }

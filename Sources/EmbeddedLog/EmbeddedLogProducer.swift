@@ -33,6 +33,8 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
         var failure: TransportError?
         var closed = false
         var nextSpreadPartition = 0
+        /// How often `send` had to wait for buffer space (for tests and diagnostics).
+        var backpressureWaits = 0
     }
 
     private let transport: EmbeddedLogTransport
@@ -127,6 +129,7 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
                 await withCheckedContinuation { continuation in
                     let resumeNow = state.withLock { state -> Bool in
                         if state.bufferedBytes < options.bufferBytes || state.closed { return true }
+                        state.backpressureWaits += 1
                         state.spaceWaiters.append(continuation)
                         return false
                     }
@@ -203,6 +206,9 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
         appenders[position] = appender
         return appender
     }
+
+    /// How many times `send` has suspended for buffer space so far.
+    var backpressureWaits: Int { state.withLock { $0.backpressureWaits } }
 
     func flush() async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in

@@ -60,38 +60,39 @@ public struct LineIngester: Sendable {
         if bytes.count > maxLineBytes {
             return deadLetter("line is \(bytes.count) bytes, over the limit of \(maxLineBytes) bytes", line: line, capturedAt: capturedAt)
         }
-        let topLevel: JSONReader.TopLevel
+        let root: JSONValue
         do {
-            topLevel = try Self.validator.validate(bytes)
+            root = try Self.validator.parse(bytes)
         } catch {
             let reason = error.expected == "valid UTF-8" ? "not UTF-8: invalid byte sequence at byte \(error.offset)" : error.description
             return deadLetter(reason, line: line, capturedAt: capturedAt)
         }
-        guard topLevel == .object else {
-            return deadLetter("expected one JSON object per line, found \(topLevel == .array ? "an array" : "a scalar")", line: line, capturedAt: capturedAt)
+        guard case .object = root else {
+            return deadLetter("expected one JSON object per line, found \(root.typeName)", line: line, capturedAt: capturedAt)
         }
         var genericKind: ItemKind?
-        if platform == "generic" {
+        if platform == "generic", let kind = root["kind"]?.stringValue {
             // Generic lines are routed by their own `kind`.
-            if let value = try? JSONReader.parse(bytes), let kind = value["kind"]?.stringValue {
-                guard let parsed = ItemKind(rawValue: kind) else {
-                    return deadLetter("kind: expected post, listing or account, found '\(kind)'", field: "kind", line: line, capturedAt: capturedAt)
-                }
-                genericKind = parsed
+            guard let parsed = ItemKind(rawValue: kind) else {
+                return deadLetter("kind: expected post, listing or account, found '\(kind)'", field: "kind", line: line, capturedAt: capturedAt)
             }
+            genericKind = parsed
         }
         guard let topic = Platforms.rawTopic(platform: platform, genericKind: genericKind) else {
             return deadLetter("unknown platform '\(platform)'", line: line, capturedAt: capturedAt)
         }
+        let sha256 = SHA256Hex.of(bytes)
+        // topics/raw.*.json: keyed by platform:item_id, or by the SHA-256 when no id can be read.
+        let key = Platforms.rawKey(platform: platform, root: root) ?? sha256
         var headers = [
             MessageHeader(name: RawHeader.platform, text: platform),
-            MessageHeader(name: RawHeader.sha256, text: SHA256Hex.of(bytes)),
+            MessageHeader(name: RawHeader.sha256, text: sha256),
             MessageHeader(name: RawHeader.source, text: source),
             MessageHeader(name: RawHeader.line, text: String(number)),
             MessageHeader(name: RawHeader.capturedAt, text: capturedAt),
         ]
         if let context { headers.append(MessageHeader(name: RawHeader.context, text: context)) }
-        return .published(OutgoingMessage(topic: topic, key: nil, value: bytes, headers: headers, timestamp: nil, partition: nil))
+        return .published(OutgoingMessage(topic: topic, key: Array(key.utf8), value: bytes, headers: headers, timestamp: nil, partition: nil))
     }
 
     func deadLetter(_ reason: String, field: String? = nil, line: InputLine, capturedAt: String) -> LineDisposition {

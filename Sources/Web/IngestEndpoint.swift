@@ -143,3 +143,41 @@ enum IngestEndpointResponse {
         json(status, ErrorOnly(error: ErrorBody(message: message, lines: nil)))
     }
 }
+
+/// The ingest endpoint as a ``WebApp/RouteHook``: `touchstone serve` adds it with
+/// `extraRoutes: [{ router in IngestEndpoint.addRoutes(to: router, transport: transport) }]`.
+public enum IngestEndpoint {
+    /// Adds `POST /ingest/{platform}`; the producer is made on the first request and kept.
+    public static func addRoutes<Context: RequestContext>(
+        to router: Router<Context>, transport: any MessageTransport, limits: IngestEndpointLimits = IngestEndpointLimits()
+    ) {
+        addIngestRoutes(to: router, producer: LazyProducer(transport: transport), limits: limits)
+    }
+}
+
+/// A producer made on first use, so that routes can be added synchronously.
+final class LazyProducer: MessageProducer, @unchecked Sendable {
+    let transport: any MessageTransport
+    private let lock = NSLock()
+    private var made: Task<any MessageProducer, Error>?
+
+    init(transport: any MessageTransport) { self.transport = transport }
+
+    func producer() async throws -> any MessageProducer {
+        let task: Task<any MessageProducer, Error> = lock.withLock {
+            if let made { return made }
+            let transport = transport
+            let task = Task { try await transport.makeProducer() }
+            made = task
+            return task
+        }
+        return try await task.value
+    }
+
+    func send(_ message: OutgoingMessage) async throws { try await producer().send(message) }
+    func flush() async throws { try await producer().flush() }
+    func close() async throws {
+        let task = lock.withLock { made }
+        if let task { try await task.value.close() }
+    }
+}

@@ -57,8 +57,10 @@ struct IngestCommand: AsyncParsableCommand {
 
     func run() async throws {
         let transport = try global.makeTransport()
-        for topic in [TopicName.rawPosts, TopicName.rawListings, TopicName.deadLetters] {
-            try await transport.createTopic(TopicSpec(name: topic, partitions: topic == TopicName.deadLetters ? 1 : 4))
+        // The topics ingest writes, as topics/ defines them (partitions, retention).
+        let written: Set<String> = [TopicName.rawPosts, TopicName.rawListings, TopicName.deadLetters]
+        for definition in try TopicCatalog.standard() where written.contains(definition.name) {
+            try await transport.createTopic(definition.spec)
         }
         let display = ProgressDisplay()
         if let watch {

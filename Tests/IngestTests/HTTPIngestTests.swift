@@ -94,6 +94,11 @@ import Web
             #expect(raw.count == 6)
             let values = Set(raw.map { String(decoding: $0.value, as: UTF8.self) })
             #expect(values == [Fixtures.amazonFull, Fixtures.amazonMinimal, Fixtures.ebayFull, Fixtures.tiktokFull, Fixtures.tiktokMinimal, "{\"id\":1}"])
+            // Keyed by platform:item_id (topics/raw.*.json); an eBay object sent as amazon has no ASIN.
+            #expect(Set(raw.compactMap(\.keyText)) == [
+                "amazon:B0C1234567", "amazon:B07XJ8C8F5", SHA256Hex.of(Array(Fixtures.ebayFull.utf8)), // no ASIN: keyed by its SHA-256
+                "tiktok:7311234567890123456", "tiktok:7311234567890123457", "tiktok:1",
+            ])
             for message in raw {
                 #expect(message.header(RawHeader.sha256)?.text == SHA256Hex.of(message.value))
                 #expect(message.header(RawHeader.source)?.text.hasPrefix("http:") == true)

@@ -103,4 +103,26 @@ import Transport
         #expect(got.map(\.value.count) == sizes)
         #expect(got.enumerated().allSatisfy { $0.element.value.allSatisfy { [b = UInt8($0.offset)] in $0 == b } })
     }
+
+    @Test func sendSuspendsWhenTheBufferIsFullAndLosesNothing() async throws {
+        var options = EmbeddedLogOptions()
+        options.bufferBytes = 8 << 10
+        options.batchBytes = 4 << 10
+        options.syncOnFlush = false
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("touchstone-backpressure-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let transport = try EmbeddedLogTransport(directory: directory, options: options)
+        try await transport.createTopic(TopicSpec(name: "bp", partitions: 3))
+        let producer = try await transport.makeProducer()
+        let padding = [UInt8](repeating: 120, count: 1000)
+        for i in 0..<2000 {
+            try await producer.send(OutgoingMessage(topic: "bp", key: "k\(i % 7)", value: Array("\(i) ".utf8) + padding))
+        }
+        try await producer.close()
+        let waits = (producer as! EmbeddedLogProducer).backpressureWaits
+        #expect(waits > 0, "2 MB through an 8 KiB buffer never waited")
+        let got = try await readAll(transport, topic: "bp")
+        #expect(got.count == 2000)
+        #expect(Set(got.map { String(decoding: $0.value.prefix { $0 != 32 }, as: UTF8.self) }) == Set((0..<2000).map(String.init)))
+    }
 }

@@ -25,6 +25,34 @@ public enum Platforms {
         "generic": GenericAdapter.items,
     ]
 
+    /// The key of a raw message (topics/raw.posts.json): `platform:item_id` with the id
+    /// read from the native object, nil when the object has no readable id (then
+    /// the line's SHA-256 keys it). A business discovery object is keyed by its
+    /// account; an X page by its first tweet; a generic item by its own platform.
+    public static func rawKey(platform: String, root: JSONValue) -> String? {
+        func id(_ value: JSONValue?) -> String? {
+            guard let value else { return nil }
+            return try? JSONCursor(value).asID()
+        }
+        switch platform {
+        case "instagram":
+            if let username = root["business_discovery"]?["username"]?.stringValue, !username.isEmpty { return "instagram:\(username)" }
+            return id(root["id"]).map { "instagram:\($0)" }
+        case "amazon": return id(root["ASIN"]).map { "amazon:\($0)" }
+        case "ebay": return id(root["itemId"]).map { "ebay:\($0)" }
+        case "etsy": return id(root["listing_id"]).map { "etsy:\($0)" }
+        case "aliexpress": return id(root["product_id"]).map { "aliexpress:\($0)" }
+        case "x":
+            let data = root["data"]
+            return id(data?.arrayValue?.first?["id"] ?? data?["id"]).map { "x:\($0)" }
+        case "generic":
+            guard let own = root["platform"]?.stringValue, !own.isEmpty, let itemID = id(root["item_id"]) else { return nil }
+            return Item.key(platform: own, itemID: itemID)
+        default:
+            return id(root["id"]).map { "\(platform):\($0)" }
+        }
+    }
+
     /// The raw topic for a platform's lines; generic lines go by their `kind`.
     public static func rawTopic(platform: String, genericKind: ItemKind? = nil) -> String? {
         if posts.contains(platform) { return TopicName.rawPosts }

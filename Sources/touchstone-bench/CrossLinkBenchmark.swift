@@ -43,13 +43,13 @@ struct CrossLinkBenchmark: AsyncParsableCommand {
                 _ = try engine.ingest(generator.next())
                 if index % 10_000 == 9_999 {
                     try engine.commit(offsets: [:])
-                    let rate = Double(index + 1) / (ContinuousClock.now - clock).crossLinkSeconds
+                    let rate = Double(index + 1) / (ContinuousClock.now - clock).seconds
                     FileHandle.standardError.write(Data("\rpreloaded \(index + 1) items (\(Int(rate))/s)".utf8))
                 }
             }
             try engine.commit(offsets: [:])
         }
-        let preloadSeconds = (ContinuousClock.now - clock).crossLinkSeconds
+        let preloadSeconds = (ContinuousClock.now - clock).seconds
         FileHandle.standardError.write(Data("\n".utf8))
 
         let messages = try (0..<measure).map { index in
@@ -66,12 +66,12 @@ struct CrossLinkBenchmark: AsyncParsableCommand {
             let item = try TopicJSON.decode(Item.self, from: message.value)
             baselineBytes += try TopicJSON.encode(ItemFindings(item: item, verdicts: [])).count
         }
-        let baselineSeconds = (ContinuousClock.now - clock).crossLinkSeconds
+        let baselineSeconds = (ContinuousClock.now - clock).seconds
 
         clock = .now
         let openStart = ContinuousClock.now
         let stage = try CrossLinkProcessor(statePath: path)
-        let openSeconds = (ContinuousClock.now - openStart).crossLinkSeconds
+        let openSeconds = (ContinuousClock.now - openStart).seconds
         clock = .now
         var findings = 0
         var linkedFindings = 0
@@ -87,7 +87,7 @@ struct CrossLinkBenchmark: AsyncParsableCommand {
             }
         }
         try await stage.batchDidComplete(batch)
-        let seconds = (ContinuousClock.now - clock).crossLinkSeconds
+        let seconds = (ContinuousClock.now - clock).seconds
 
         let itemsPerSecond = Double(measure) / seconds
         let baselinePerSecond = Double(measure) / baselineSeconds
@@ -102,9 +102,6 @@ struct CrossLinkBenchmark: AsyncParsableCommand {
     func format(_ value: Double) -> String { String(format: "%.2f", value) }
 }
 
-private extension Duration {
-    var crossLinkSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
 
 /// Posts and listings over several platforms with the link evidence cross-link
 /// reads: about 1 post in 10 links a listing seen before, 1 item in 20 shares a

@@ -156,8 +156,3 @@ enum BenchCorpus {
     }
 }
 
-func cpuSeconds(_ clock: clockid_t) -> Double {
-    var spec = timespec()
-    clock_gettime(clock, &spec)
-    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-}

@@ -78,7 +78,7 @@ struct KafkaBenchmark: AsyncParsableCommand {
         let rows = [("produce", ourProduce, kcatProduce), ("consume", ourConsume, kcatConsume)]
         print("           touchstone               kcat                     ratio")
         for (name, mine, baseline) in rows {
-            let mineRate = Double(messages) / mine.kafkaBenchSeconds, baseRate = Double(messages) / baseline.kafkaBenchSeconds
+            let mineRate = Double(messages) / mine.seconds, baseRate = Double(messages) / baseline.seconds
             print("\(name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(format(mineRate)) msg/s (\(format(mineRate * Double(size) / 1e6, digits: 1)) MB/s)   \(format(baseRate)) msg/s (\(format(baseRate * Double(size) / 1e6, digits: 1)) MB/s)   \(format(mineRate / baseRate, digits: 2))")
         }
         print("goal: ratio >= 0.80 (kcat times include its process start and connect)")
@@ -141,9 +141,3 @@ struct KafkaBenchmark: AsyncParsableCommand {
     private func format(_ value: Double, digits: Int = 0) -> String { String(format: "%.\(digits)f", value) }
 }
 
-extension Duration {
-    fileprivate var kafkaBenchSeconds: Double {
-        let (s, atto) = components
-        return Double(s) + Double(atto) / 1e18
-    }
-}

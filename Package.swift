@@ -73,11 +73,11 @@ let package = Package(
 
         // MARK: Executables
         .executableTarget(name: "touchstone", dependencies: [
-            "Pipeline", "Web",
+            "Pipeline", "Web", "HashImages",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "touchstone-bench", dependencies: [
-            "Pipeline",
+            "Pipeline", "HashImages",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

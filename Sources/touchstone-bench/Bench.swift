@@ -8,6 +8,8 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "touchstone-bench",
         abstract: "Benchmarks with same-run baselines.",
-        subcommands: []
+        subcommands: [
+            HashImagesBenchmark.self,
+        ]
     )
 }

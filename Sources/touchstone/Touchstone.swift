@@ -10,6 +10,7 @@ struct Touchstone: AsyncParsableCommand {
         discussion: "Data lives in --data (an embedded log, the SQLite view, caches) unless --broker points at Kafka.",
         subcommands: [
             TopicsCommand.self,
+            HashCommand.self,
         ]
     )
 }

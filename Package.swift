@@ -83,11 +83,11 @@ let package = Package(
 
         // MARK: Executables
         .executableTarget(name: "touchstone", dependencies: [
-            "Pipeline", "Web",
+            "Pipeline", "Web", "HashImages",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "touchstone-bench", dependencies: [
-            "Pipeline", "Materializer",
+            "Pipeline", "Materializer", "HashImages",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

@@ -16,6 +16,7 @@ struct Bench: AsyncParsableCommand {
             CrossLinkBenchmark.self,
             PipelineBenchmark.self,
             KafkaBenchmark.self,
+            HashImagesBenchmark.self,
         ]
     )
 }

@@ -23,6 +23,7 @@ struct Touchstone: AsyncParsableCommand {
             MaterializeCommand.self,
             BrandsCommand.self,
             AlertsCommand.self,
+            HashCommand.self,
         ]
     )
 

@@ -51,7 +51,7 @@ import TouchstoneCore
                           "\(server.base)/hop1", contains: "more than 2 redirects")
         await expectError(fetcher, "\(server.base)/loop", contains: "more than 5 redirects")
         // A redirect to file:// never reads the disk (libcurl treats it as a path on the same server here).
-        await expectError(fetcher, "\(server.base)/to-file", contains: "")
+        await expectError(fetcher, "\(server.base)/to-file", contains: "fetch")
     }
 
     @Test func privateAddressesAreRefusedUnlessAllowed() async throws {

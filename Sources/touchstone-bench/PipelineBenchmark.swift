@@ -139,7 +139,7 @@ struct PipelineBenchmark: AsyncParsableCommand {
 
     func peakResidentMegabytes() -> Double {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
         return Double(usage.ru_maxrss) / 1024
     }
 }

@@ -32,6 +32,32 @@ struct GlobalOptions: ParsableArguments {
         return nil
     }
 
+    /// The global options are declared on every subcommand, so that each one
+    /// lists them in its help. This lets them also stand before the
+    /// subcommand, as CLI.md shows (`touchstone --broker kafka://h:9092 topics create`):
+    /// leading global options move behind the subcommand's words (before a `--`, if any).
+    static func movedAfterSubcommand(_ arguments: [String]) -> [String] {
+        let names: Set<String> = ["--data", "--broker", "--kafka-config", "--brands"]
+        var leading: [String] = []
+        var index = 0
+        while index < arguments.count, arguments[index].hasPrefix("--") {
+            let argument = arguments[index]
+            let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
+            guard names.contains(name) else { break }
+            leading.append(argument)
+            if !argument.contains("="), index + 1 < arguments.count {
+                leading.append(arguments[index + 1])
+                index += 1
+            }
+            index += 1
+        }
+        guard !leading.isEmpty else { return arguments }
+        var rest = Array(arguments[index...])
+        let end = rest.firstIndex(of: "--") ?? rest.endIndex
+        rest.insert(contentsOf: leading, at: end)
+        return rest
+    }
+
     /// The transport these options select: Kafka when a broker is given, else the embedded log under `--data`.
     func makeTransport() throws -> any MessageTransport {
         guard let url = brokerURL else {

@@ -20,9 +20,10 @@ final class ProfileFedHashImages: StreamProcessor, @unchecked Sendable {
     var inputTopics: [String] { inner.inputTopics }
     var outputTopics: [String] { inner.outputTopics }
 
-    init(store: BrandProfileStore, cacheDirectory: URL?) {
+    init(store: BrandProfileStore, cacheDirectory: URL?, addresses: AddressPolicy) {
         self.store = store
-        self.inner = HashImagesProcessor(references: .empty, cache: PictureCache(directory: cacheDirectory))
+        self.inner = HashImagesProcessor(references: .empty, fetcher: PictureFetcher(limits: FetchLimits(addresses: addresses)),
+                                         cache: PictureCache(directory: cacheDirectory))
     }
 
     /// The profiles' references as hash-images takes them.

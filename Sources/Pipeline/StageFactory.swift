@@ -2,6 +2,7 @@ import Alert
 import BrandProfiles
 import CrossLink
 import Foundation
+import HashImages
 import Materializer
 import Normalize
 import StreamProcessing
@@ -10,6 +11,13 @@ import TouchstoneCore
 import Transport
 
 extension PipelineEnvironment {
+    /// Whether hash-images may fetch pictures from private, loopback and
+    /// link-local addresses: off unless `$TOUCHSTONE_ALLOW_PRIVATE_IMAGE_HOSTS` is `1`
+    /// (for scrapers that mirror pictures on the local network).
+    public var allowPrivateImageHosts: Bool {
+        ProcessInfo.processInfo.environment["TOUCHSTONE_ALLOW_PRIVATE_IMAGE_HOSTS"] == "1"
+    }
+
     /// The SQLite view's file: the same path whatever the transport.
     public var viewPath: URL { MaterializedView.path(dataDirectory: dataDirectory) }
 
@@ -20,7 +28,8 @@ extension PipelineEnvironment {
             return StageRunner(processor: NormalizeProcessor(), transport: transport)
         case .hashImages:
             let processor = ProfileFedHashImages(store: BrandProfileStore(directory: brandsDirectory),
-                                                 cacheDirectory: stateDirectory(for: .hashImages).appendingPathComponent("cache", isDirectory: true))
+                                                 cacheDirectory: stateDirectory(for: .hashImages).appendingPathComponent("cache", isDirectory: true),
+                                                 addresses: AddressPolicy(allowPrivateAddresses: allowPrivateImageHosts))
             await processor.refreshReferences()
             return StageRunner(processor: processor, transport: transport)
         case .textMatch:

@@ -101,7 +101,13 @@ public final class TextMatcher: Sendable {
             if kind == .product {
                 let folded = FoldTable.shared.fold(term)
                 let parts = folded.split { !($0.isLetter || $0.isNumber) }
-                needsContext = parts.isEmpty || parts.allSatisfy { words.contains(folded: Array($0.utf8)) }
+                // Ordinary when every word is in the lists and it reads as language: one word
+                // (`Tank`, `Kelly`), or several with a common word among them (`Love bracelet`,
+                // `Kelly bag`). Names only (`Santos-Dumont`) are a distinctive name.
+                let bytes = parts.map { Array($0.utf8) }
+                needsContext = bytes.isEmpty
+                    || (bytes.allSatisfy { words.contains(folded: $0) }
+                        && (bytes.count == 1 || bytes.contains { words.containsCommon(folded: $0) }))
             }
             let normalized = FoldTable.shared.fold(term).split(whereSeparator: \.isWhitespace).joined(separator: " ")
             let use = PatternUse(kind: kind, brand: brand, display: term, normalized: normalized, plain: plain,

@@ -8,12 +8,21 @@ import Foundation
 /// `wportuguese`, `wbritish` when installed) or from `$TOUCHSTONE_WORDLISTS`
 /// (colon-separated files or folders). Words are stored as 64-bit hashes of
 /// their folded form.
+///
+/// The lists hold names too (`Carter`, `Kelly`, `Santos`, `Dumont`,
+/// capitalised in the files). A name is never a typo of a brand, and a
+/// one-word product name that is a name (`Kelly`) needs brand context like a
+/// common word (`Tank`); a product name of several words needs it when it
+/// also holds a common (lower-case) word (`Love bracelet`, `Kelly bag`), while
+/// names only (`Santos-Dumont`) stand alone.
 public final class WordList: Sendable {
     /// The files read.
     public let sources: [String]
     public let wordCount: Int
-    private let slots: [UInt64]
-    private let mask: Int
+    /// Every entry, names included.
+    private let all: HashedWords
+    /// Entries written in lower case in their list: common words, not names.
+    private let common: HashedWords
 
     /// The Debian word-list files looked for under /usr/share/dict.
     public static let debianFiles = [
@@ -53,6 +62,7 @@ public final class WordList: Sendable {
             }
         }
         var words: [[UInt8]] = []
+        var commonWords: [[UInt8]] = []
         var read: [String] = []
         for file in files {
             guard let data = FileManager.default.contents(atPath: file) else { continue }
@@ -63,28 +73,18 @@ public final class WordList: Sendable {
                 let folded = Array(FoldTable.shared.fold(String(line)).utf8)
                 if !folded.isEmpty, folded.allSatisfy({ $0 >= 0x80 || asciiClass[Int($0)] == .letter }) {
                     words.append(folded)
+                    if line.first?.isUppercase == false { commonWords.append(folded) }
                 }
             }
         }
-        self.init(words: words, sources: read)
+        self.init(words: words, commonWords: commonWords, sources: read)
     }
 
-    init(words: [[UInt8]], sources: [String] = []) {
-        var count = 1024
-        while count < words.count * 2 { count <<= 1 }
-        var slots = [UInt64](repeating: 0, count: count)
-        let mask = count - 1
-        var stored = 0
-        for word in words {
-            let key = Self.key(word)
-            var slot = Int(truncatingIfNeeded: TypoIndex.mix(key)) & mask
-            while slots[slot] != 0 && slots[slot] != key { slot = (slot + 1) & mask }
-            if slots[slot] == 0 { stored += 1 }
-            slots[slot] = key
-        }
-        self.slots = slots
-        self.mask = mask
-        self.wordCount = stored
+    /// `commonWords` defaults to `words` (every entry a common word).
+    init(words: [[UInt8]], commonWords: [[UInt8]]? = nil, sources: [String] = []) {
+        self.all = HashedWords(words)
+        self.common = commonWords.map(HashedWords.init) ?? all
+        self.wordCount = all.count
         self.sources = sources
     }
 
@@ -94,15 +94,14 @@ public final class WordList: Sendable {
         return h == 0 ? 1 : h
     }
 
-    /// Whether these folded bytes are an ordinary word.
+    /// Whether these folded bytes are an ordinary word or name.
     func contains<C: Collection>(folded bytes: C) -> Bool where C.Element == UInt8 {
-        let key = Self.key(bytes)
-        var slot = Int(truncatingIfNeeded: TypoIndex.mix(key)) & mask
-        while slots[slot] != 0 {
-            if slots[slot] == key { return true }
-            slot = (slot + 1) & mask
-        }
-        return false
+        all.contains(Self.key(bytes))
+    }
+
+    /// Whether these folded bytes are a common word (lower case in its list), not only a name.
+    func containsCommon<C: Collection>(folded bytes: C) -> Bool where C.Element == UInt8 {
+        common.contains(Self.key(bytes))
     }
 
     /// Whether a word (any spelling) is an ordinary word.
@@ -128,5 +127,39 @@ public final class WordList: Sendable {
             }
         }
         return reachable[n]
+    }
+}
+
+/// An open-addressing set of 64-bit word hashes.
+private struct HashedWords: Sendable {
+    let slots: [UInt64]
+    let mask: Int
+    let count: Int
+
+    init(_ words: [[UInt8]]) {
+        var size = 1024
+        while size < words.count * 2 { size <<= 1 }
+        var slots = [UInt64](repeating: 0, count: size)
+        let mask = size - 1
+        var stored = 0
+        for word in words {
+            let key = WordList.key(word)
+            var slot = Int(truncatingIfNeeded: TypoIndex.mix(key)) & mask
+            while slots[slot] != 0 && slots[slot] != key { slot = (slot + 1) & mask }
+            if slots[slot] == 0 { stored += 1 }
+            slots[slot] = key
+        }
+        self.slots = slots
+        self.mask = mask
+        self.count = stored
+    }
+
+    func contains(_ key: UInt64) -> Bool {
+        var slot = Int(truncatingIfNeeded: TypoIndex.mix(key)) & mask
+        while slots[slot] != 0 {
+            if slots[slot] == key { return true }
+            slot = (slot + 1) & mask
+        }
+        return false
     }
 }

@@ -7,7 +7,7 @@ import TouchstoneCore
 ///
 /// In memory: at most `capacity` entries per map, oldest evicted first
 /// (an analysis is a few hundred bytes: the bound is ~capacity × 1 KB).
-/// On disk, when a directory is given: the fetched bytes by SHA-256, and the
+/// On disk, when a directory is given: the fetched bytes (of http(s) pictures) by SHA-256, and the
 /// URL → SHA-256 map, so a restart or a reference-set swap re-decodes from
 /// disk instead of fetching again.
 public final class PictureCache: @unchecked Sendable {
@@ -50,7 +50,10 @@ public final class PictureCache: @unchecked Sendable {
         }
         if let directory, case .success(let sha) = result {
             try? Data(sha.utf8).write(to: urlFile(directory, url), options: .atomic)
-            if let bytes { try? Data(bytes).write(to: directory.appendingPathComponent("bytes/\(sha)"), options: .atomic) }
+            // Local pictures are on disk already: only fetched bytes are worth a copy.
+            if let bytes, !url.hasPrefix("file:") {
+                try? Data(bytes).write(to: directory.appendingPathComponent("bytes/\(sha)"), options: .atomic)
+            }
         }
     }
 

@@ -20,8 +20,8 @@ struct PipelineBenchmark: AsyncParsableCommand {
     @Option(help: "How many items (mixed platforms).")
     var items = 100_000
 
-    @Option(name: .customLong("distinct-pictures"), help: "Distinct picture files the items point at (made with Python/Pillow; fewer means more cache hits).")
-    var distinctPictures = 2_000
+    @Option(name: .customLong("distinct-pictures"), help: "Distinct picture files the items point at, made with Python/Pillow (default: one per operation of four items; fewer means more cache hits, and operations sharing a picture link into larger clusters).")
+    var distinctPictures: Int?
 
     @Option(help: "Where to work (default: a temporary folder, removed afterwards).")
     var folder: String?
@@ -33,9 +33,9 @@ struct PipelineBenchmark: AsyncParsableCommand {
         defer { if folder == nil { try? FileManager.default.removeItem(at: root) } }
 
         let messages = root.appendingPathComponent("messages", isDirectory: true)
-        let pictures = try makePictures(in: messages.appendingPathComponent("images", isDirectory: true), count: distinctPictures)
+        let pictures = try makePictures(in: messages.appendingPathComponent("images", isDirectory: true), count: distinctPictures ?? (items + 3) / 4)
         let files = try writeCorpus(to: messages, pictures: pictures)
-        print("corpus: \(items) items of 9 platforms, \(pictures) distinct pictures, in \(messages.path)")
+        print("corpus: \(items) items of 9 platforms in operations of 4, \(pictures) distinct pictures, in \(messages.path)")
 
         // The whole pipeline, every stage at once, as `touchstone run --until-idle`.
         let concurrent = try await pipeline(root.appendingPathComponent("concurrent"), files: files, oneStageAtATime: false)
@@ -89,25 +89,45 @@ struct PipelineBenchmark: AsyncParsableCommand {
         return Timing(total: total, stages: stages, viewBytes: view ?? 0)
     }
 
-    /// Writes the corpus as one message file per platform, pictures pointing at the pool by relative path.
+    /// Writes the corpus as one message file per platform. Items come in
+    /// operations of four (a post, a listing it links, two more sharing the
+    /// operation's handle, phone or shop), as counterfeit sellers work, so
+    /// clusters stay a few items wide; the items of an operation show the
+    /// operation's photo (by relative path), as sellers reuse theirs.
     func writeCorpus(to folder: URL, pictures: Int) throws -> [(path: String, platform: String)] {
-        let picture = try NSRegularExpression(pattern: #""(https?:)?//[^"]*\.jpg""#)
         var handles: [String: FileHandle] = [:]
         var files: [(path: String, platform: String)] = []
-        for (index, entry) in BenchCorpus.make(count: items).enumerated() {
-            var line = String(decoding: entry.line, as: UTF8.self)
-            let range = NSRange(line.startIndex..., in: line)
-            line = picture.stringByReplacingMatches(in: line, range: range, withTemplate: "\"images/p\(index % max(1, pictures)).jpg\"")
-            if handles[entry.platform] == nil {
-                let path = folder.appendingPathComponent("\(entry.platform)-bench.ndjson").path
+        for i in 0..<items {
+            let (platform, line) = Self.line(i, picture: "images/p\((i / 4) % max(1, pictures)).jpg")
+            if handles[platform] == nil {
+                let path = folder.appendingPathComponent("\(platform)-bench.ndjson").path
                 FileManager.default.createFile(atPath: path, contents: nil)
-                handles[entry.platform] = FileHandle(forWritingAtPath: path)
-                files.append((path, entry.platform))
+                handles[platform] = FileHandle(forWritingAtPath: path)
+                files.append((path, platform))
             }
-            handles[entry.platform]!.write(Data((line + "\n").utf8))
+            handles[platform]!.write(Data((line + "\n").utf8))
         }
         for handle in handles.values { try handle.close() }
         return files
+    }
+
+    /// Item `i` of operation `i / 4`, in its platform's native format.
+    static func line(_ i: Int, picture: String) -> (String, String) {
+        let g = i / 4
+        let asin = "B1" + String(format: "%08d", g)
+        let phone = "+44 7700 9" + String(format: "%05d", g % 100_000)
+        let big = 7_100_000_000_000_000_000 as UInt64 + UInt64(i)
+        switch i % 9 {
+        case 0: return ("instagram", #"{"id":"1790\#(i)","username":"op.deals.\#(g)","caption":"New drop 🔥 love bracelet style. WhatsApp \#(phone), order via https://www.amazon.com/dp/\#(asin) #luxury","media_type":"IMAGE","media_url":"\#(picture)","timestamp":"2026-11-15T10:00:00+0000"}"#)
+        case 1: return ("amazon", #"{"ASIN":"\#(asin)","DetailPageURL":"https://www.amazon.com/dp/\#(asin)","ItemInfo":{"Title":{"DisplayValue":"Women's Screw Bracelet, 18K Gold Plated Titanium Steel"},"ByLineInfo":{"Brand":{"DisplayValue":"GENERIC"}}},"Images":{"Primary":{"Large":{"URL":"\#(picture)"}}},"Offers":{"Listings":[{"Price":{"Amount":25.99,"Currency":"USD"},"MerchantInfo":{"Id":"AM\#(g)","Name":"Op \#(g) Store"}}]}}"#)
+        case 2: return ("ebay", #"{"itemId":"v1|\#(200000000000 + i)|0","title":"Love Bracelet 18k gold tone","shortDescription":"<p>Brand new, WhatsApp \#(phone)</p>","price":{"value":"25.00","currency":"GBP"},"image":{"imageUrl":"\#(picture)"},"seller":{"username":"op_seller_\#(g)"},"itemWebUrl":"https://www.ebay.co.uk/itm/\#(200000000000 + i)"}"#)
+        case 3: return ("etsy", #"{"listing_id":\#(2000000000 + i),"shop_id":\#(6000000 + g),"title":"Handmade Nail Bracelet","description":"Made to order.","price":{"amount":2599,"divisor":100,"currency_code":"EUR"},"url":"https://www.etsy.com/listing/\#(2000000000 + i)","shop":{"shop_name":"OpStudio\#(g)"},"images":[{"url_fullxfull":"\#(picture)"}]}"#)
+        case 4: return ("x", #"{"data":{"id":"\#(big)","text":"Best deals https://t.co/a\#(i) #luxury","author_id":"\#(9_000_000_000 + g)","entities":{"urls":[{"url":"https://t.co/a\#(i)","expanded_url":"https://www.ebay.com/itm/\#(200000000000 + i - 2)"}]},"attachments":{"media_keys":["3_\#(i)"]}},"includes":{"users":[{"id":"\#(9_000_000_000 + g)","username":"op_seller_\#(g)"}],"media":[{"media_key":"3_\#(i)","type":"photo","url":"\#(picture)"}]}}"#)
+        case 5: return ("aliexpress", #"{"product_id":\#(big),"product_title":"Screw Love Bracelet Titanium wholesale WhatsApp \#(phone)","product_main_image_url":"\#(picture)","target_sale_price":"3.99","target_sale_price_currency":"USD","shop_id":\#(700000000 + g),"product_detail_url":"https://www.aliexpress.com/item/\#(big).html"}"#)
+        case 6: return ("shopify", #"{"id":\#(big),"title":"Nail Bracelet","handle":"nail-\#(i)","body_html":"<p>Our <strong>best seller</strong> &amp; fan favourite.</p>","vendor":"Op \#(g)","variants":[{"price":"39.00"}],"images":[{"src":"\#(picture)"}]}"#)
+        case 7: return ("tiktok", #"{"id":\#(big),"username":"op.deals.\#(g)","video_description":"Found the bracelet dupe 😱 link in bio #dupe","create_time":1702300000,"region_code":"FR","hashtag_names":["dupe"]}"#)
+        default: return ("pinterest", #"{"id":"\#(813744226420795884 + i)","title":"Love bracelet under $30","link":"https://www.etsy.com/listing/\#(2000000000 + i - 5)","board_owner":{"username":"op.deals.\#(g)"},"media":{"images":{"1200x":{"width":1200,"height":1500,"url":"\#(picture)"}}}}"#)
+        }
     }
 
     /// `count` distinct 320×320 JPEGs (random shapes on noise), made by Python/Pillow.

@@ -45,6 +45,19 @@ import TouchstoneTestKit
         #expect(added[ReplayTests.extraKey]?.reasons.contains { $0.signal == .product } ?? false)
         #expect(try harness.view().findings(.init(platform: "amazon", itemID: "B0DMQX7Z41")).first?.decision == "dismissed")
 
+        // Equal to a fresh run with the new rules (on a broker of its own: same topic names).
+        let freshBroker = try await TansuBroker.start()
+        defer { freshBroker.stop() }
+        let fresh = try Self.harness("replay-fresh", broker: freshBroker)
+        defer { fresh.removeFiles() }
+        try ReplayTests.setProducts(fresh, adding: "Stellaris Moonphase")
+        try await fresh.ingestDemo()
+        try await ReplayTests.ingestExtra(fresh)
+        try await fresh.runUntilIdle()
+        let freshFindings = try fresh.exported()
+        let differing = Set(freshFindings.keys).union(added.keys).filter { freshFindings[$0] != added[$0] }.sorted()
+        #expect(differing.isEmpty, "replayed ≠ fresh for \(differing)")
+
         try ReplayTests.setProducts(harness, removing: "Stellaris Moonphase")
         try await harness.environment.replay(from: .textMatch, sinceMilliseconds: nil)
         try await harness.runUntilIdle()

@@ -305,25 +305,10 @@ extension JSONValue {
         case .null: return "null"
         case .bool(let flag): return flag ? "true" : "false"
         case .number(let text): return text
-        case .string(let text):
-            var out = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case _ where scalar.value < 0x20:
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-            return out + "\""
+        case .string(let text): return JSONText.quoted(text)
         case .array(let elements): return "[" + elements.map(\.compactJSON).joined(separator: ",") + "]"
         case .object(let object):
-            return "{" + object.members.sorted { $0.key < $1.key }.map { JSONValue.string($0.key).compactJSON + ":" + $0.value.compactJSON }.joined(separator: ",") + "}"
+            return "{" + object.members.sorted { $0.key < $1.key }.map { JSONText.quoted($0.key) + ":" + $0.value.compactJSON }.joined(separator: ",") + "}"
         }
     }
 }

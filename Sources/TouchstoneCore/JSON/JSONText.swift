@@ -1,0 +1,22 @@
+/// Writing JSON text by hand, where a `JSONEncoder` round trip is not wanted
+/// (exact key order of the export format, compact NDJSON of arbitrary values).
+public enum JSONText {
+    /// A JSON string literal: quotes, backslashes and control characters escaped, everything else as is.
+    public static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

@@ -39,6 +39,7 @@ public enum Replay {
 
 extension PipelineEnvironment {
     /// Resets `stage` for a replay; see ``Replay``.
+    @discardableResult
     public func replay(from stage: StageName, sinceMilliseconds: Int64?) async throws -> [Replay.Reset] {
         try await Replay.reset(from: stage, sinceMilliseconds: sinceMilliseconds, transport: transport)
     }

@@ -114,6 +114,9 @@ struct PipelineBenchmark: AsyncParsableCommand {
     /// Item `i` of operation `i / 4`, in its platform's native format.
     static func line(_ i: Int, picture: String) -> (String, String) {
         let g = i / 4
+        // Links point inside the operation only (else at ids no item has), so operations stay apart.
+        let ebayTarget = (i - 2) / 4 == g && i >= 2 ? 200000000000 + i - 2 : 900000000000 + i
+        let etsyTarget = 3900000000 + i
         let asin = "B1" + String(format: "%08d", g)
         let phone = "+44 7700 9" + String(format: "%05d", g % 100_000)
         let big = 7_100_000_000_000_000_000 as UInt64 + UInt64(i)
@@ -122,11 +125,11 @@ struct PipelineBenchmark: AsyncParsableCommand {
         case 1: return ("amazon", #"{"ASIN":"\#(asin)","DetailPageURL":"https://www.amazon.com/dp/\#(asin)","ItemInfo":{"Title":{"DisplayValue":"Women's Screw Bracelet, 18K Gold Plated Titanium Steel"},"ByLineInfo":{"Brand":{"DisplayValue":"GENERIC"}}},"Images":{"Primary":{"Large":{"URL":"\#(picture)"}}},"Offers":{"Listings":[{"Price":{"Amount":25.99,"Currency":"USD"},"MerchantInfo":{"Id":"AM\#(g)","Name":"Op \#(g) Store"}}]}}"#)
         case 2: return ("ebay", #"{"itemId":"v1|\#(200000000000 + i)|0","title":"Love Bracelet 18k gold tone","shortDescription":"<p>Brand new, WhatsApp \#(phone)</p>","price":{"value":"25.00","currency":"GBP"},"image":{"imageUrl":"\#(picture)"},"seller":{"username":"op_seller_\#(g)"},"itemWebUrl":"https://www.ebay.co.uk/itm/\#(200000000000 + i)"}"#)
         case 3: return ("etsy", #"{"listing_id":\#(2000000000 + i),"shop_id":\#(6000000 + g),"title":"Handmade Nail Bracelet","description":"Made to order.","price":{"amount":2599,"divisor":100,"currency_code":"EUR"},"url":"https://www.etsy.com/listing/\#(2000000000 + i)","shop":{"shop_name":"OpStudio\#(g)"},"images":[{"url_fullxfull":"\#(picture)"}]}"#)
-        case 4: return ("x", #"{"data":{"id":"\#(big)","text":"Best deals https://t.co/a\#(i) #luxury","author_id":"\#(9_000_000_000 + g)","entities":{"urls":[{"url":"https://t.co/a\#(i)","expanded_url":"https://www.ebay.com/itm/\#(200000000000 + i - 2)"}]},"attachments":{"media_keys":["3_\#(i)"]}},"includes":{"users":[{"id":"\#(9_000_000_000 + g)","username":"op_seller_\#(g)"}],"media":[{"media_key":"3_\#(i)","type":"photo","url":"\#(picture)"}]}}"#)
+        case 4: return ("x", #"{"data":{"id":"\#(big)","text":"Best deals https://t.co/a\#(i) #luxury","author_id":"\#(9_000_000_000 + g)","entities":{"urls":[{"url":"https://t.co/a\#(i)","expanded_url":"https://www.ebay.com/itm/\#(ebayTarget)"}]},"attachments":{"media_keys":["3_\#(i)"]}},"includes":{"users":[{"id":"\#(9_000_000_000 + g)","username":"op_seller_\#(g)"}],"media":[{"media_key":"3_\#(i)","type":"photo","url":"\#(picture)"}]}}"#)
         case 5: return ("aliexpress", #"{"product_id":\#(big),"product_title":"Screw Love Bracelet Titanium wholesale WhatsApp \#(phone)","product_main_image_url":"\#(picture)","target_sale_price":"3.99","target_sale_price_currency":"USD","shop_id":\#(700000000 + g),"product_detail_url":"https://www.aliexpress.com/item/\#(big).html"}"#)
         case 6: return ("shopify", #"{"id":\#(big),"title":"Nail Bracelet","handle":"nail-\#(i)","body_html":"<p>Our <strong>best seller</strong> &amp; fan favourite.</p>","vendor":"Op \#(g)","variants":[{"price":"39.00"}],"images":[{"src":"\#(picture)"}]}"#)
         case 7: return ("tiktok", #"{"id":\#(big),"username":"op.deals.\#(g)","video_description":"Found the bracelet dupe 😱 link in bio #dupe","create_time":1702300000,"region_code":"FR","hashtag_names":["dupe"]}"#)
-        default: return ("pinterest", #"{"id":"\#(813744226420795884 + i)","title":"Love bracelet under $30","link":"https://www.etsy.com/listing/\#(2000000000 + i - 5)","board_owner":{"username":"op.deals.\#(g)"},"media":{"images":{"1200x":{"width":1200,"height":1500,"url":"\#(picture)"}}}}"#)
+        default: return ("pinterest", #"{"id":"\#(813744226420795884 + i)","title":"Love bracelet under $30","link":"https://www.etsy.com/listing/\#(etsyTarget)","board_owner":{"username":"op.deals.\#(g)"},"media":{"images":{"1200x":{"width":1200,"height":1500,"url":"\#(picture)"}}}}"#)
         }
     }
 

@@ -22,9 +22,4 @@ public enum StageName: String, CaseIterable, Sendable {
 
     /// The consumer group the stage's processes join.
     public var consumerGroup: String { "touchstone-\(rawValue)" }
-
-    /// This stage and every stage after it, in order.
-    public var withDownstream: [StageName] {
-        Array(StageName.allCases.drop { $0 != self })
-    }
 }

@@ -6,9 +6,6 @@ func printStatus(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
 }
 
-/// Whether stderr is a terminal (progress display) or not (one summary line).
-var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
-
 /// Parses `2026-11-01` or `2026-11-01T10:00:00Z` into milliseconds since the epoch.
 func parseTime(_ text: String) throws -> Int64 {
     let formats: [Date.ISO8601FormatStyle] = [

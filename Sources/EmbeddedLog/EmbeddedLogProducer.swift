@@ -75,9 +75,7 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
     func send(_ message: OutgoingMessage) async throws {
         let now = Clock.nowMilliseconds()
         while true {
-            let step = try withUnsafePointer(to: message) {
-                try acceptUnderLock(UnsafeBufferPointer(start: $0, count: 1), from: 0, defaultTimestamp: now)
-            }
+            let step = try acceptUnderLock(CollectionOfOne(message), from: 0, defaultTimestamp: now)
             try await settle(step)
             if step.next == 1 { return }
         }
@@ -87,7 +85,7 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
         let now = Clock.nowMilliseconds()
         var next = 0
         while next < messages.count {
-            let step = try messages.withUnsafeBufferPointer { try acceptUnderLock($0, from: next, defaultTimestamp: now) }
+            let step = try acceptUnderLock(messages, from: next, defaultTimestamp: now)
             try await settle(step)
             next = step.next
         }
@@ -105,7 +103,8 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
 
     /// Frames messages from `first` on into their partitions' batches, as many as fit in the buffer,
     /// under one lock. The messages are borrowed through the pointer, never copied per record.
-    private func acceptUnderLock(_ messages: UnsafeBufferPointer<OutgoingMessage>, from first: Int, defaultTimestamp: Int64) throws -> Step {
+    @inline(__always)
+    private func acceptUnderLock<Messages: RandomAccessCollection<OutgoingMessage>>(_ messages: Messages, from first: Int, defaultTimestamp: Int64) throws -> Step where Messages.Index == Int {
         try state.withLock { state -> Step in
             var step = Step(next: first, outcome: .accepted, drainNow: false, drainLater: false)
             while step.next < messages.count {

@@ -222,15 +222,21 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
             state.drainScheduled = false
             return (batches, state.accepted, !state.flushWaiters.isEmpty)
         }
-        var bytes = 0
-        var failure: TransportError?
+        // Each partition's batches in the order they filled, written under one lock.
+        var byPartition: [TopicPartition: [FrameBuffer]] = [:]
+        var partitionOrder: [TopicPartition] = []
         for (position, batch) in batches {
-            bytes += batch.count
-            guard failure == nil else { continue }
+            if byPartition[position] == nil { partitionOrder.append(position) }
+            byPartition[position, default: []].append(batch)
+        }
+        let bytes = batches.reduce(0) { $0 + $1.buffer.count }
+        var failure: TransportError?
+        for position in partitionOrder where failure == nil {
+            let buffers = byPartition[position]!
             do {
                 let appender = try appender(for: position)
-                batch.seal()
-                try appender.append(batch.bytes, count: batch.records)
+                for buffer in buffers { buffer.seal() }
+                try appender.append(buffers.map { ($0.bytes, $0.records) })
             } catch {
                 failure = error as? TransportError
                     ?? TransportError(.io, "cannot append to \(position): \(error)")

@@ -92,7 +92,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "touchstone-bench", dependencies: [
-            "Pipeline", "Materializer", "HashImages",
+            "Pipeline", "Materializer", "HashImages", "TouchstoneTestKit",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

@@ -104,14 +104,19 @@ import Transport
         #expect(got.enumerated().allSatisfy { $0.element.value.allSatisfy { [b = UInt8($0.offset)] in $0 == b } })
     }
 
-    @Test func sendSuspendsWhenTheBufferIsFullAndLosesNothing() async throws {
+    /// A transport whose producers buffer only 8 KiB in batches of 4 KiB, so that sends wait for room.
+    func smallBufferTransport() throws -> (EmbeddedLogTransport, URL) {
         var options = EmbeddedLogOptions()
         options.bufferBytes = 8 << 10
         options.batchBytes = 4 << 10
         options.syncOnFlush = false
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("touchstone-backpressure-\(UUID().uuidString)")
+        return (try EmbeddedLogTransport(directory: directory, options: options), directory)
+    }
+
+    @Test func sendSuspendsWhenTheBufferIsFullAndLosesNothing() async throws {
+        let (transport, directory) = try smallBufferTransport()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let transport = try EmbeddedLogTransport(directory: directory, options: options)
         try await transport.createTopic(TopicSpec(name: "bp", partitions: 3))
         let producer = try await transport.makeProducer()
         let padding = [UInt8](repeating: 120, count: 1000)
@@ -130,13 +135,8 @@ import Transport
     /// a message to a partition that does not exist stops the batch there: the ones before it
     /// are written, it and the ones after are not.
     @Test func batchSendWaitsForRoomAndStopsAtABadMessage() async throws {
-        var options = EmbeddedLogOptions()
-        options.bufferBytes = 8 << 10
-        options.batchBytes = 4 << 10
-        options.syncOnFlush = false
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("touchstone-batch-\(UUID().uuidString)")
+        let (transport, directory) = try smallBufferTransport()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let transport = try EmbeddedLogTransport(directory: directory, options: options)
         try await transport.createTopic(TopicSpec(name: "batch", partitions: 3))
         let producer = try await transport.makeProducer()
         let padding = [UInt8](repeating: 120, count: 1000)

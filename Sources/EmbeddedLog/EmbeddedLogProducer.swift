@@ -76,8 +76,9 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
         let now = Clock.nowMilliseconds()
         while true {
             let step = try acceptUnderLock(CollectionOfOne(message), from: 0, defaultTimestamp: now)
-            try await settle(step)
+            startDrains(step)
             if step.next == 1 { return }
+            try await handleStop(step.outcome)
         }
     }
 
@@ -86,8 +87,9 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
         var next = 0
         while next < messages.count {
             let step = try acceptUnderLock(messages, from: next, defaultTimestamp: now)
-            try await settle(step)
+            startDrains(step)
             next = step.next
+            if next < messages.count { try await handleStop(step.outcome) }
         }
     }
 
@@ -124,9 +126,8 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
         }
     }
 
-    /// Starts the drains a step asked for, then deals with why it stopped: a failure is thrown,
-    /// missing topic settings are loaded, a full buffer is waited out.
-    private func settle(_ step: Step) async throws {
+    /// Starts the drains a step asked for.
+    private func startDrains(_ step: Step) {
         if step.drainNow { queue.async { self.drain() } }
         if step.drainLater {
             let delay = options.linger.components
@@ -136,7 +137,13 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
                 self.drain()
             }
         }
-        switch step.outcome {
+    }
+
+    /// Deals with why a step stopped before the last message: a failure is thrown, missing
+    /// topic settings are loaded, a full buffer is waited out. (Not on the path of a step
+    /// that took every message: an async call per send costs more than framing the record.)
+    private func handleStop(_ outcome: Acceptance) async throws {
+        switch outcome {
         case .accepted:
             break
         case .failed(let error):

@@ -70,44 +70,9 @@ public struct PictureFetcher: Sendable {
     }
 
     func fetchHTTP(_ url: URL) async throws(PictureError) -> [UInt8] {
-        let seconds = Double(limits.timeout.components.seconds) + Double(limits.timeout.components.attoseconds) / 1e18
-        let deadline = DispatchTime.now() + seconds
-        var current = url
-        var redirects = 0
-        while true {
-            guard let host = current.host, !host.isEmpty else { throw .fetch("URL without a host: \(current.absoluteString)") }
-            let addresses: [String]
-            do throws(PictureError) {
-                addresses = try await Self.checkOffThread(host: host, policy: limits.addresses)
-            } catch where current != url {
-                throw .refused("redirect from \(url.absoluteString) to \(current.absoluteString): \(error.description)")
-            }
-            let hop = HTTPFetch(limits: limits, url: current, connectTo: Self.pinned(current, to: addresses),
-                                deadline: deadline, totalSeconds: seconds)
-            switch try await hop.run() {
-            case .body(let bytes):
-                return bytes
-            case .redirect(let location):
-                redirects += 1
-                guard redirects <= limits.maxRedirects else {
-                    throw .fetch("\(url.absoluteString): more than \(limits.maxRedirects) redirects")
-                }
-                guard let target = URL(string: location, relativeTo: current)?.absoluteURL,
-                      let scheme = target.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
-                    throw .refused("\(url.absoluteString) redirects to \(location), not an http(s) URL")
-                }
-                current = target
-            }
-        }
-    }
-
-    /// For http, the URL to connect to: the host replaced by the checked address, so nothing
-    /// resolves the name again. https stays as it is (see the type's comment).
-    static func pinned(_ url: URL, to addresses: [String]) -> URL {
-        guard url.scheme?.lowercased() == "http", let address = addresses.first,
-              var components = URLComponents(url: url, resolvingAgainstBaseURL: true) else { return url }
-        components.host = address.contains(":") ? "[\(address)]" : address
-        return components.url ?? url
+        guard let host = url.host, !host.isEmpty else { throw .fetch("URL without a host: \(url.absoluteString)") }
+        let addresses = try await Self.checkOffThread(host: host, policy: limits.addresses)
+        return try await HTTPFetch(limits: limits, url: url).run(firstAddresses: addresses)
     }
 
     /// getaddrinfo blocks: run it on a dispatch thread, not the cooperative pool. Returns the checked addresses.
@@ -125,59 +90,78 @@ public struct PictureFetcher: Sendable {
     }
 }
 
-/// One HTTP request (one hop) driven by URLSession delegate callbacks, enforcing the limits as
-/// the body arrives. Redirects are not followed here: a 3xx answer ends the hop with its Location.
+/// One HTTP fetch driven by URLSession delegate callbacks, enforcing the limits as the body
+/// arrives. Redirects are followed here, hop by hop, on URLSession's delegate queue (never by
+/// URLSession itself): each target is resolved and checked, then requested at the checked address.
 final class HTTPFetch: NSObject, URLSessionDataDelegate, @unchecked Sendable {
-    enum Outcome { case body([UInt8]), redirect(String) }
-
     let limits: FetchLimits
-    /// The URL as written (for the Host header and for messages).
+    /// The URL as asked for (for messages).
     let url: URL
-    /// Where the request goes: `url` with its host replaced by the checked address (http).
-    let connectTo: URL
-    let deadline: DispatchTime
-    let totalSeconds: Double
+    let seconds: Double
     private let lock = NSLock()
+    private var session: URLSession?
+    /// The hop under way: its URL as written (for the Host header and messages) and its task.
+    private var current: URL
+    private var currentTask: URLSessionTask?
+    private var redirects = 0
     private var body = Data()
     private var failure: PictureError?
-    private var location: String?
-    private var continuation: CheckedContinuation<Result<Outcome, PictureError>, Never>?
+    private var continuation: CheckedContinuation<Result<[UInt8], PictureError>, Never>?
     private var finished = false
 
-    init(limits: FetchLimits, url: URL, connectTo: URL, deadline: DispatchTime, totalSeconds: Double) {
+    init(limits: FetchLimits, url: URL) {
         self.limits = limits
         self.url = url
-        self.connectTo = connectTo
-        self.deadline = deadline
-        self.totalSeconds = totalSeconds
+        self.current = url
+        self.seconds = Double(limits.timeout.components.seconds) + Double(limits.timeout.components.attoseconds) / 1e18
     }
 
-    func run() async throws(PictureError) -> Outcome {
-        let remaining = Double(Int64(deadline.uptimeNanoseconds) - Int64(DispatchTime.now().uptimeNanoseconds)) / 1e9
-        guard remaining > 0 else { throw .fetch("\(url.absoluteString): no complete answer within \(Int(totalSeconds)) s") }
+    /// `firstAddresses`: the URL's host, resolved and checked by the caller.
+    func run(firstAddresses: [String]) async throws(PictureError) -> [UInt8] {
         let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = remaining
-        configuration.timeoutIntervalForResource = remaining
+        configuration.timeoutIntervalForRequest = seconds
+        configuration.timeoutIntervalForResource = seconds
         configuration.urlCache = nil
         configuration.httpAdditionalHeaders = ["Accept": "image/*", "User-Agent": "touchstone-hash-images"]
         let session = URLSession(configuration: configuration, delegate: self, delegateQueue: nil)
         defer { session.finishTasksAndInvalidate() }
-        var request = URLRequest(url: connectTo)
-        request.timeoutInterval = remaining
-        if connectTo != url, let host = url.host {
-            request.setValue(url.port.map { "\(host):\($0)" } ?? host, forHTTPHeaderField: "Host")
-        }
-        let dataTask = session.dataTask(with: request)
         let result = await withCheckedContinuation { continuation in
-            lock.withLock { self.continuation = continuation }
-            dataTask.resume()
-            // Our own deadline for the whole fetch: a server dribbling bytes forever must not hold the stage.
-            DispatchQueue.global().asyncAfter(deadline: deadline) { [weak dataTask] in
-                self.fail(.fetch("\(self.url.absoluteString): no complete answer within \(Int(self.totalSeconds)) s"))
-                dataTask?.cancel()
+            lock.withLock {
+                self.session = session
+                self.continuation = continuation
+            }
+            start(url, addresses: firstAddresses)
+            // Our own deadline for the whole fetch, redirects included: a server dribbling bytes forever must not hold the stage.
+            DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
+                self.fail(.fetch("\(self.url.absoluteString): no complete answer within \(Int(self.seconds)) s"))
+                self.lock.withLock { self.currentTask }?.cancel()
             }
         }
         return try result.get()
+    }
+
+    /// Requests `hop` at its checked address: for http the URL's host is replaced by the address
+    /// and the name goes in the Host header, so nothing resolves the name again (see ``PictureFetcher``).
+    private func start(_ hop: URL, addresses: [String]) {
+        var target = hop
+        if hop.scheme?.lowercased() == "http", let address = addresses.first,
+           var components = URLComponents(url: hop, resolvingAgainstBaseURL: true) {
+            components.host = address.contains(":") ? "[\(address)]" : address
+            target = components.url ?? hop
+        }
+        var request = URLRequest(url: target)
+        request.timeoutInterval = seconds
+        if target != hop, let host = hop.host {
+            request.setValue(hop.port.map { "\(host):\($0)" } ?? host, forHTTPHeaderField: "Host")
+        }
+        let task: URLSessionTask? = lock.withLock {
+            guard !finished, let session else { return nil }
+            current = hop
+            body = Data()
+            currentTask = session.dataTask(with: request)
+            return currentTask
+        }
+        task?.resume()
     }
 
     private func fail(_ error: PictureError) {
@@ -186,49 +170,75 @@ final class HTTPFetch: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     }
 
     private func finish() {
-        let continuation: CheckedContinuation<Result<Outcome, PictureError>, Never>? = lock.withLock {
+        let continuation: CheckedContinuation<Result<[UInt8], PictureError>, Never>? = lock.withLock {
             guard !finished else { return nil }
             finished = true
             defer { self.continuation = nil }
             return self.continuation
         }
         guard let continuation else { return }
-        let result: Result<Outcome, PictureError> = lock.withLock {
+        let result: Result<[UInt8], PictureError> = lock.withLock {
+            // The deadline timer keeps this object until it fires: do not keep the body with it.
+            defer { body = Data() }
             if let failure { return .failure(failure) }
-            if let location { return .success(.redirect(location)) }
-            return .success(.body(Array(body)))
+            return .success(Array(body))
         }
         continuation.resume(returning: result)
     }
 
+    /// A redirect: the next hop, checked (scheme, count, every address of its host) before it is requested.
+    private func follow(_ location: String, from hop: URL) {
+        let count: Int = lock.withLock { redirects += 1; return redirects }
+        guard count <= limits.maxRedirects else {
+            fail(.fetch("\(url.absoluteString): more than \(limits.maxRedirects) redirects"))
+            return
+        }
+        guard let target = URL(string: location, relativeTo: hop)?.absoluteURL,
+              let scheme = target.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              let host = target.host, !host.isEmpty else {
+            fail(.refused("\(url.absoluteString) redirects to \(location), not an http(s) URL"))
+            return
+        }
+        do throws(PictureError) {
+            // On URLSession's delegate queue, not the cooperative pool: getaddrinfo may block here.
+            start(target, addresses: try limits.addresses.check(host: host))
+        } catch {
+            fail(.refused("redirect from \(url.absoluteString) to \(target.absoluteString): \(error.description)"))
+        }
+    }
+
+    private func isCurrent(_ task: URLSessionTask) -> Bool {
+        lock.withLock { task === currentTask }
+    }
+
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
                     completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
+        guard isCurrent(dataTask) else { completionHandler(.cancel); return }
+        let hop = lock.withLock { current }
         let http = response as? HTTPURLResponse
         let status = http?.statusCode ?? 0
         if [301, 302, 303, 307, 308].contains(status) {
-            guard let target = http?.value(forHTTPHeaderField: "Location"), !target.isEmpty else {
-                fail(.fetch("\(url.absoluteString) answered HTTP \(status) without a Location"))
-                completionHandler(.cancel)
-                return
-            }
-            lock.withLock { location = target }
-            finish()
             completionHandler(.cancel)
+            if let location = http?.value(forHTTPHeaderField: "Location"), !location.isEmpty {
+                follow(location, from: hop)
+            } else {
+                fail(.fetch("\(hop.absoluteString) answered HTTP \(status) without a Location"))
+            }
             return
         }
         if !(200..<300).contains(status) {
-            fail(.fetch("\(url.absoluteString) answered HTTP \(status)"))
+            fail(.fetch("\(hop.absoluteString) answered HTTP \(status)"))
             completionHandler(.cancel)
             return
         }
         let type = (http?.value(forHTTPHeaderField: "Content-Type") ?? "").lowercased()
         if !type.hasPrefix("image/") {
-            fail(.fetch("\(url.absoluteString) sent content type '\(type.isEmpty ? "none" : type)', not an image type"))
+            fail(.fetch("\(hop.absoluteString) sent content type '\(type.isEmpty ? "none" : type)', not an image type"))
             completionHandler(.cancel)
             return
         }
         if response.expectedContentLength > Int64(limits.maxBytes) {
-            fail(.tooLarge("\(url.absoluteString) declares \(response.expectedContentLength) bytes, over the \(limits.maxBytes)-byte limit"))
+            fail(.tooLarge("\(hop.absoluteString) declares \(response.expectedContentLength) bytes, over the \(limits.maxBytes)-byte limit"))
             completionHandler(.cancel)
             return
         }
@@ -236,6 +246,7 @@ final class HTTPFetch: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        guard isCurrent(dataTask) else { return }
         let over: Bool = lock.withLock {
             body.append(data)
             return body.count > limits.maxBytes
@@ -246,13 +257,15 @@ final class HTTPFetch: NSObject, URLSessionDataDelegate, @unchecked Sendable {
         }
     }
 
-    /// Redirects are followed by ``PictureFetcher`` (each target checked and pinned): never by URLSession.
+    /// Redirects are followed by ``follow(_:from:)`` (each target checked and pinned): never by URLSession.
     func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
                     newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
         completionHandler(nil)
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
+        // A hop left for a redirect ends cancelled; only the hop under way decides.
+        guard isCurrent(task) else { return }
         if let error { fail(.fetch("\(url.absoluteString): \(error.localizedDescription)")) } else { finish() }
     }
 }

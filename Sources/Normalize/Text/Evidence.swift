@@ -78,7 +78,9 @@ public struct Evidence: Sendable {
                 tag.append(contentsOf: s[(i + 1)..<j])
                 let text = String(tag)
                 // `#1`, `#2024` are numbers, not hashtags.
-                if !text.unicodeScalars.allSatisfy({ $0.properties.numericType != nil }) { addHashtag(text) }
+                if !text.unicodeScalars.allSatisfy({ $0.value < 0x80 ? ($0.value >= 0x30 && $0.value <= 0x39) : $0.properties.numericType != nil }) {
+                    addHashtag(text)
+                }
                 i = j
             } else {
                 i += 1
@@ -231,6 +233,29 @@ public struct Evidence: Sendable {
 
     /// `amzn.to/3xYz`, `shop.example.com/products/x`: a host with a path, no scheme.
     func looksLikeDomainPath(_ token: String) -> Bool {
+        let utf8 = token.utf8
+        if utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0d }) {
+            guard let slash = utf8.firstIndex(of: UInt8(ascii: "/")), slash != utf8.startIndex else { return false }
+            var labelLength = 0
+            var labels = 0
+            var tldLetters = true
+            for b in utf8[..<slash] {
+                if b == UInt8(ascii: ".") {
+                    guard labelLength > 0 else { return false }
+                    labels += 1
+                    labelLength = 0
+                    tldLetters = true
+                    continue
+                }
+                let letter = (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z")
+                guard letter || (b >= 0x30 && b <= 0x39) || b == UInt8(ascii: "-") else { return false }
+                if !letter { tldLetters = false }
+                labelLength += 1
+            }
+            guard labelLength > 0 else { return false }
+            labels += 1
+            return labels >= 2 && labelLength >= 2 && tldLetters
+        }
         guard let slash = token.firstIndex(of: "/"), slash != token.startIndex else { return false }
         let host = token[..<slash]
         let labels = host.split(separator: ".", omittingEmptySubsequences: false)
@@ -249,6 +274,10 @@ func isWordScalar(_ c: Unicode.Scalar) -> Bool {
     return c.properties.isAlphabetic || c.properties.numericType != nil || c.properties.generalCategory == .nonspacingMark
 }
 
+/// Unicode White_Space among ASCII: tab, line feed, vertical tab, form feed, carriage return, space.
+@inline(__always)
+func isASCIISpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0d) }
+
 func isASCIIDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 0x30 && c.value <= 0x39 }
 
 func isSeparator(_ c: Unicode.Scalar) -> Bool {
@@ -263,6 +292,8 @@ func isHandleCharacter(_ c: Character) -> Bool {
 
 extension String {
     func trimmingSpaces() -> String {
+        // Most fields have nothing to trim: an ASCII non-space at both ends.
+        if let first = utf8.first, let last = utf8.last, first < 0x80, last < 0x80, !isASCIISpace(first), !isASCIISpace(last) { return self }
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!

@@ -128,8 +128,7 @@ struct ItemDraft {
         if let website = account.website { evidence.addLink(website, foundIn: "website") }
     }
 
-    func finish() -> Item {
-        var item = item
+    consuming func finish() -> Item {
         item.links = evidence.links
         item.hashtags = evidence.hashtags
         item.mentions = evidence.mentions
@@ -151,7 +150,7 @@ func decimalAmount(_ text: String) -> String? {
         t = String(t.unicodeScalars.filter { !("$€£¥ ,".unicodeScalars.contains($0)) })
     }
     guard JSONReader.isNumberLiteral(t) else { return nil }
-    if !t.contains("e"), !t.contains("E") { return t }
+    if !t.utf8.contains(where: { $0 | 0x20 == UInt8(ascii: "e") }) { return t }
     guard let value = Double(t), value.isFinite else { return nil }
     return "\(value)"
 }

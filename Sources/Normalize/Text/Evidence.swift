@@ -74,9 +74,7 @@ public struct Evidence: Sendable {
             if (s[i] == "#" || s[i] == "＃"), i + 1 < s.count, isWordScalar(s[i + 1]), i == 0 || !isWordScalar(s[i - 1]) && s[i - 1] != "&" && s[i - 1] != "/" {
                 var j = i + 1
                 while j < s.count, isWordScalar(s[j]) { j += 1 }
-                var tag = String.UnicodeScalarView()
-                tag.append(contentsOf: s[(i + 1)..<j])
-                let text = String(tag)
+                let text = string(s, (i + 1)..<j)
                 // `#1`, `#2024` are numbers, not hashtags.
                 if !text.unicodeScalars.allSatisfy({ $0.value < 0x80 ? ($0.value >= 0x30 && $0.value <= 0x39) : $0.properties.numericType != nil }) {
                     addHashtag(text)
@@ -95,9 +93,7 @@ public struct Evidence: Sendable {
         /// The token before the current one, lower-cased (for `telegram: @handle`).
         func previousToken() -> String {
             guard let previousRange, previousRange.count <= 12 else { return "" }
-            var word = String.UnicodeScalarView()
-            word.append(contentsOf: s[previousRange])
-            return String(word).lowercased()
+            return string(s, previousRange).lowercased()
         }
         var i = 0
         while i < s.count {
@@ -114,9 +110,7 @@ public struct Evidence: Sendable {
             }
             defer { previousRange = start..<i }
             guard interesting else { continue }
-            var token = String.UnicodeScalarView()
-            token.append(contentsOf: s[start..<i])
-            let raw = String(token)
+            let raw = string(s, start..<i)
             let trimmed = raw.trimmingPunctuation()
             guard !trimmed.isEmpty else { continue }
             let lower = trimmed.lowercased()
@@ -152,13 +146,14 @@ public struct Evidence: Sendable {
                 continue
             }
             var j = i
-            var digits = ""
+            var digitCount = 0
             var separators = 0
             if s[j] == "+" { j += 1 }
+            let digitsStart = j
             while j < s.count {
                 let d = s[j]
                 if isASCIIDigit(d) {
-                    digits.unicodeScalars.append(d)
+                    digitCount += 1
                 } else if d == " " || d == "-" || d == "." || d == "(" || d == ")" {
                     // A separator followed by something that is not a digit or '(' ends the number.
                     if j + 1 < s.count, !(isASCIIDigit(s[j + 1]) || s[j + 1] == "(" || (d == ")" && s[j + 1] == " ")) { break }
@@ -171,10 +166,12 @@ public struct Evidence: Sendable {
             defer { i = max(j, i + 1) }
             // A number glued to letters (`12345abc`) is not a phone number.
             if j < s.count, isWordScalar(s[j]) { continue }
-            guard digits.count >= 7, digits.count <= 15 else { continue }
+            guard digitCount >= 7, digitCount <= 15 else { continue }
+            var digits = ""
+            for k in digitsStart..<j where isASCIIDigit(s[k]) { digits.unicodeScalars.append(s[k]) }
             let context = contextBefore(s, i)
-            let messenger = context.contains("whatsapp") || context.hasSuffix("wa:") || context.hasSuffix("wa")
-            let keyword = messenger || ["tel", "phone", "call", "sms", "text", "contact", "mobile", "cell", "☎", "📞", "📱", "viber", "signal"].contains { context.contains($0) }
+            let messenger = containsWord(context, "whatsapp") || context.hasSuffix("wa:") || context.hasSuffix("wa")
+            let keyword = messenger || Self.phoneKeywords.contains { containsWord(context, $0) }
             let value: String?
             if c == "+" {
                 value = digits.count >= 8 ? "+" + digits : nil
@@ -189,10 +186,10 @@ public struct Evidence: Sendable {
         }
     }
 
+    static let phoneKeywords = ["tel", "phone", "call", "sms", "text", "contact", "mobile", "cell", "☎", "📞", "📱", "viber", "signal"]
+
     func contextBefore(_ s: [Unicode.Scalar], _ index: Int) -> String {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: s[max(0, index - 24)..<index])
-        return String(view).lowercased()
+        string(s, max(0, index - 24)..<index).lowercased()
     }
 
     /// wa.me / api.whatsapp.com links are WhatsApp numbers; t.me links are Telegram handles.
@@ -265,6 +262,48 @@ public struct Evidence: Sendable {
         return true
     }
 }
+
+/// The text of `scalars[range]`, encoded straight to UTF-8 (appending scalars to a String one by one was a hot spot).
+func string(_ scalars: [Unicode.Scalar], _ range: Range<Int>) -> String {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(range.count * 4)
+    for k in range {
+        let v = scalars[k].value
+        switch v {
+        case 0..<0x80:
+            bytes.append(UInt8(v))
+        case 0x80..<0x800:
+            bytes.append(UInt8(0xc0 | (v >> 6)))
+            bytes.append(UInt8(0x80 | (v & 0x3f)))
+        case 0x800..<0x10000:
+            bytes.append(UInt8(0xe0 | (v >> 12)))
+            bytes.append(UInt8(0x80 | ((v >> 6) & 0x3f)))
+            bytes.append(UInt8(0x80 | (v & 0x3f)))
+        default:
+            bytes.append(UInt8(0xf0 | (v >> 18)))
+            bytes.append(UInt8(0x80 | ((v >> 12) & 0x3f)))
+            bytes.append(UInt8(0x80 | ((v >> 6) & 0x3f)))
+            bytes.append(UInt8(0x80 | (v & 0x3f)))
+        }
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+/// Whether `text` contains `word`: on bytes when `text` is ASCII without CR (where bytes and
+/// Characters agree), else Foundation's search as before.
+func containsWord(_ text: String, _ word: String) -> Bool {
+    let t = text.utf8
+    if t.allSatisfy({ $0 < 0x80 && $0 != 0x0d }) {
+        let w = Array(word.utf8)
+        guard !w.isEmpty else { return text.contains(word) }
+        let bytes = Array(t)
+        guard bytes.count >= w.count else { return false }
+        for i in 0...(bytes.count - w.count) where bytes[i] == w[0] && bytes[i..<(i + w.count)].elementsEqual(w) { return true }
+        return false
+    }
+    return text.contains(word)
+}
+
 
 func isWordScalar(_ c: Unicode.Scalar) -> Bool {
     let v = c.value

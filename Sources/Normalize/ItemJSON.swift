@@ -10,7 +10,7 @@ public enum ItemJSON {
     public static func encode(_ item: Item) throws -> [UInt8] {
         if item.signals != nil || item.profiles != nil { return try TopicJSON.encode(item) }
         var w = JSONWriter()
-        w.out.reserveCapacity(1024)
+        w.out.reserveCapacity(2048)
         w.open()
         if let account = item.account {
             w.key("account")
@@ -94,21 +94,21 @@ public enum ItemJSON {
 /// A minimal JSON writer: objects, arrays, strings escaped as JSONEncoder does.
 struct JSONWriter {
     var out: [UInt8] = []
-    /// Whether the current container has no member yet.
-    var first = [true]
+    /// Bit k: whether the container k levels up has no member yet (bit 0: the current one).
+    var first: UInt64 = 1
 
     mutating func separator() {
-        if first[first.count - 1] { first[first.count - 1] = false } else { out.append(UInt8(ascii: ",")) }
+        if first & 1 != 0 { first &= ~1 } else { out.append(UInt8(ascii: ",")) }
     }
 
     mutating func open() {
         out.append(UInt8(ascii: "{"))
-        first.append(true)
+        first = first << 1 | 1
     }
 
     mutating func close() {
         out.append(UInt8(ascii: "}"))
-        first.removeLast()
+        first >>= 1
     }
 
     mutating func key(_ name: StaticString) {
@@ -151,13 +151,13 @@ struct JSONWriter {
 
     mutating func array<T>(_ values: [T], _ element: (inout JSONWriter, T) -> Void) {
         out.append(UInt8(ascii: "["))
-        first.append(true)
+        first = first << 1 | 1
         for value in values {
             separator()
             element(&self, value)
         }
         out.append(UInt8(ascii: "]"))
-        first.removeLast()
+        first >>= 1
     }
 
     mutating func string(_ value: String) {

@@ -77,7 +77,7 @@ public final class JSONTape: @unchecked Sendable {
         if entry.flag { return Array(text(index).utf8).elementsEqual(key) }
         guard entry.end - entry.start == key.count else { return false }
         return bytes.withUnsafeBufferPointer { buffer in
-            key.count == 0 || memcmp(buffer.baseAddress! + entry.start, key.baseAddress!, key.count) == 0
+            key.count == 0 || (buffer[entry.start] == key[0] && memcmp(buffer.baseAddress! + entry.start, key.baseAddress!, key.count) == 0)
         }
     }
 

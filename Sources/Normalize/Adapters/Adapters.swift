@@ -107,7 +107,7 @@ public enum Normalizer {
 struct ItemDraft {
     var item: Item
     var evidence: Evidence
-    var pictureURLs: Set<String> = []
+    var pictureURLs = SeenSet<String>()
 
     init(platform: String, itemID: String, kind: ItemKind, context: RawContext, country: String? = nil) {
         item = Item(platform: platform, itemID: itemID, kind: kind, raw: context.rawRef)
@@ -178,6 +178,10 @@ func decimalQuotient(amount: String, divisor: String) -> String? {
 
 /// ISO 4217: three ASCII letters, upper-cased; nil otherwise.
 func currencyCode(_ text: String?) -> String? {
+    if let bytes = text?.utf8, bytes.allSatisfy({ $0 < 0x80 }), bytes.first.map(isASCIISpace) == false, bytes.last.map(isASCIISpace) == false {
+        guard bytes.count == 3, bytes.allSatisfy({ ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z") }) else { return nil }
+        return String(decoding: bytes.map { $0 >= 0x61 ? $0 - 0x20 : $0 }, as: UTF8.self)
+    }
     guard let text = text?.trimmingSpaces(), text.count == 3, text.allSatisfy({ $0.isASCII && $0.isLetter }) else { return nil }
     return text.uppercased()
 }

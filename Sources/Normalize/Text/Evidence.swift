@@ -11,10 +11,10 @@ public struct Evidence: Sendable {
     /// ISO 3166 alpha-2 country of the item (seller location, region), used to put national phone numbers in E.164.
     public var country: String?
 
-    private var seenLinks: Set<String> = []
-    private var seenTags: Set<String> = []
-    private var seenMentions: Set<String> = []
-    private var seenContacts: Set<Contact> = []
+    private var seenLinks = SeenSet<String>()
+    private var seenTags = SeenSet<String>()
+    private var seenMentions = SeenSet<String>()
+    private var seenContacts = SeenSet<Contact>()
 
     public init(country: String? = nil) {
         self.country = country?.uppercased()
@@ -260,6 +260,27 @@ public struct Evidence: Sendable {
               let tld = labels.last, tld.count >= 2, tld.allSatisfy(\.isLetter)
         else { return false }
         return true
+    }
+}
+
+/// A set for the few values an item has: a linear scan of a short array
+/// (no hashing) until it grows, then a `Set` so hostile input stays linear.
+struct SeenSet<Element: Hashable & Sendable>: Sendable {
+    private var few: [Element] = []
+    private var many: Set<Element>?
+
+    /// Whether `element` was new (and is now in).
+    mutating func insert(_ element: Element) -> (inserted: Bool, memberAfterInsert: Element) {
+        if many != nil { return many!.insert(element) }
+        if let found = few.first(where: { $0 == element }) { return (false, found) }
+        if few.count < 16 {
+            few.append(element)
+        } else {
+            var set = Set(few)
+            set.insert(element)
+            many = set
+        }
+        return (true, element)
     }
 }
 

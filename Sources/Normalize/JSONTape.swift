@@ -370,12 +370,31 @@ struct TapeScanner {
         return value
     }
 
+    /// Whether any byte of `word` is `"`, `\`, below 0x20 or above 0x7f (exact for "any": the
+    /// zero-byte tricks can only err on bytes after a true hit).
+    @inline(__always)
+    static func hasSpecialByte(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5c)
+        let hasQuote = (quote &- ones) & ~quote & highs
+        let hasBackslash = (backslash &- ones) & ~backslash & highs
+        let hasControl = (word &- ones &* 0x20) & ~word & highs
+        return (word & highs) | hasQuote | hasBackslash | hasControl != 0
+    }
+
     /// A string: escapes, control characters and UTF-8 checked as `JSONReader` checks them.
     mutating func scanString() -> Bool {
         position += 1
         let start = position
         var escaped = false
         while position < bytes.count {
+            // Eight plain bytes at a time; any quote, backslash, control or non-ASCII byte stops it.
+            while position + 8 <= bytes.count, !Self.hasSpecialByte(UnsafeRawPointer(bytes.baseAddress! + position).loadUnaligned(as: UInt64.self)) {
+                position += 8
+            }
+            guard position < bytes.count else { break }
             let b = bytes[position]
             if b == UInt8(ascii: "\"") {
                 entries.append(JSONTape.Entry(kind: .string, flag: escaped, start: start, end: position, next: entries.count + 1))

@@ -48,11 +48,18 @@ public struct RawContext: Sendable, Hashable {
     /// file's folder into a `file://` URL.
     public func picture(_ reference: String) -> Picture {
         let trimmed = reference.trimmingSpaces()
-        let lower = trimmed.prefix(8).lowercased()
-        if lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("file://") || lower.hasPrefix("data:") {
-            return Picture(url: trimmed)
+        if trimmed.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0d }) {
+            // ASCII without CR: bytes and Characters agree, so the scheme is checked on bytes.
+            let head = trimmed.utf8.prefix(8).map { $0 >= 0x41 && $0 <= 0x5a ? $0 | 0x20 : $0 }
+            for scheme in ["http://", "https://", "file://", "data:"] where head.starts(with: scheme.utf8) { return Picture(url: trimmed) }
+            if trimmed.utf8.starts(with: "//".utf8) { return Picture(url: "https:" + trimmed) }
+        } else {
+            let lower = trimmed.prefix(8).lowercased()
+            if lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("file://") || lower.hasPrefix("data:") {
+                return Picture(url: trimmed)
+            }
+            if trimmed.hasPrefix("//") { return Picture(url: "https:" + trimmed) }
         }
-        if trimmed.hasPrefix("//") { return Picture(url: "https:" + trimmed) }
         var path = trimmed
         if !path.hasPrefix("/") {
             guard let folder = sourceFolder else {

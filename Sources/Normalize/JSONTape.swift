@@ -28,8 +28,9 @@ public final class JSONTape: @unchecked Sendable {
         var next: Int
     }
 
+    // Both `let`: a class's `var` would pay an exclusivity check on every read.
     let bytes: [UInt8]
-    var entries: [Entry]
+    let entries: [Entry]
 
     init(bytes: [UInt8], entries: [Entry]) {
         self.bytes = bytes

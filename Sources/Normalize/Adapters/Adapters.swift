@@ -128,13 +128,18 @@ struct ItemDraft {
         if let website = account.website { evidence.addLink(website, foundIn: "website") }
     }
 
-    consuming func finish() -> Item {
-        item.links = evidence.links
-        item.hashtags = evidence.hashtags
-        item.mentions = evidence.mentions
-        item.contacts = evidence.contacts
-        return item
+    /// The finished item, moved out of the draft (swapped with an empty one rather than copied field by field).
+    mutating func finish() -> Item {
+        var finished = Self.emptyItem
+        swap(&finished, &item)
+        finished.links = evidence.links
+        finished.hashtags = evidence.hashtags
+        finished.mentions = evidence.mentions
+        finished.contacts = evidence.contacts
+        return finished
     }
+
+    static let emptyItem = Item(platform: "", itemID: "", kind: .post)
 }
 
 extension String {

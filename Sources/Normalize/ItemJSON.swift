@@ -175,35 +175,40 @@ struct JSONWriter {
 
     mutating func string(_ value: String) {
         out.append(UInt8(ascii: "\""))
-        var value = value
-        value.withUTF8 { bytes in
-            var start = 0
-            var i = 0
-            while i < bytes.count {
-                // Eight bytes at a time while none needs an escape (a quote, a backslash or a control byte).
-                while i + 8 <= bytes.count, !Self.needsEscape(UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)) { i += 8 }
-                guard i < bytes.count else { break }
-                let b = bytes[i]
-                i += 1
-                guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<(i - 1)]))
-                start = i
-                out.append(UInt8(ascii: "\\"))
-                switch b {
-                case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
-                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
-                case 0x08: out.append(UInt8(ascii: "b"))
-                case 0x0c: out.append(UInt8(ascii: "f"))
-                case 0x0a: out.append(UInt8(ascii: "n"))
-                case 0x0d: out.append(UInt8(ascii: "r"))
-                case 0x09: out.append(UInt8(ascii: "t"))
-                default:
-                    let hex = Array("0123456789abcdef".utf8)
-                    out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 0xf)]])
-                }
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
+        // Native strings lend their bytes in place; others are copied once.
+        if value.utf8.withContiguousStorageIfAvailable({ escaped($0) }) == nil {
+            Array(value.utf8).withUnsafeBufferPointer { escaped($0) }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends `bytes` with quotes, backslashes and control bytes escaped as JSONEncoder escapes them.
+    mutating func escaped(_ bytes: UnsafeBufferPointer<UInt8>) {
+        var start = 0
+        var i = 0
+        while i < bytes.count {
+            // Eight bytes at a time while none needs an escape (a quote, a backslash or a control byte).
+            while i + 8 <= bytes.count, !Self.needsEscape(UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)) { i += 8 }
+            guard i < bytes.count else { break }
+            let b = bytes[i]
+            i += 1
+            guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<(i - 1)]))
+            start = i
+            out.append(UInt8(ascii: "\\"))
+            switch b {
+            case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
+            case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
+            case 0x08: out.append(UInt8(ascii: "b"))
+            case 0x0c: out.append(UInt8(ascii: "f"))
+            case 0x0a: out.append(UInt8(ascii: "n"))
+            case 0x0d: out.append(UInt8(ascii: "r"))
+            case 0x09: out.append(UInt8(ascii: "t"))
+            default:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 0xf)]])
+            }
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
     }
 }

@@ -515,28 +515,31 @@ public struct TapeCursor {
     /// Follows a dotted path (`ItemInfo.Title.DisplayValue`). Nil when any
     /// step is missing or null; throws when a step is present but not an object.
     public func field(_ dotted: String) throws -> TapeCursor? {
-        var dotted = dotted
-        let result: Result<Int?, JSONFieldError> = dotted.withUTF8 { path in
-            var current = index
-            var from = 0
-            while true {
-                var to = from
-                while to < path.count, path[to] != UInt8(ascii: ".") { to += 1 }
-                guard tape.kind(current) == .object else {
-                    if tape.kind(current) == .null { return .success(nil) }
-                    let at = tape.path(of: current)
-                    return .failure(JSONFieldError(path: at.isEmpty ? "(root)" : at,
-                                                   reason: "expected an object, found \(TapeCursor(tape: tape, index: current).typeName)"))
-                }
-                guard let found = tape.member(current, UnsafeBufferPointer(rebasing: path[from..<to])), tape.kind(found) != .null else {
-                    return .success(nil)
-                }
-                current = found
-                if to == path.count { return .success(found) }
-                from = to + 1
-            }
-        }
+        let result = dotted.utf8.withContiguousStorageIfAvailable { lookup($0) }
+            ?? Array(dotted.utf8).withUnsafeBufferPointer { lookup($0) }
         return try result.get().map { TapeCursor(tape: tape, index: $0) }
+    }
+
+    /// The entry at a dotted path from this value, as ``field(_:)`` describes.
+    func lookup(_ path: UnsafeBufferPointer<UInt8>) -> Result<Int?, JSONFieldError> {
+        var current = index
+        var from = 0
+        while true {
+            var to = from
+            while to < path.count, path[to] != UInt8(ascii: ".") { to += 1 }
+            guard tape.kind(current) == .object else {
+                if tape.kind(current) == .null { return .success(nil) }
+                let at = tape.path(of: current)
+                return .failure(JSONFieldError(path: at.isEmpty ? "(root)" : at,
+                                               reason: "expected an object, found \(TapeCursor(tape: tape, index: current).typeName)"))
+            }
+            guard let found = tape.member(current, UnsafeBufferPointer(rebasing: path[from..<to])), tape.kind(found) != .null else {
+                return .success(nil)
+            }
+            current = found
+            if to == path.count { return .success(found) }
+            from = to + 1
+        }
     }
 
     /// A field that must be present and non-null.

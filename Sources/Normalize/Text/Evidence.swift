@@ -362,6 +362,9 @@ extension String {
 
     /// Drops quotes and brackets around a token and sentence punctuation after it.
     func trimmingPunctuation() -> String {
+        // Nothing to trim when both ends are ASCII outside the two sets below (most tokens).
+        if let first = utf8.first, let last = utf8.last, first < 0x80, last < 0x80,
+           !"([{\"'<*".utf8.contains(first), !".,;:!?)]}\"'>*".utf8.contains(last) { return self }
         var s = Substring(self).unicodeScalars
         while let f = s.first, "([{\"'<“‘«*¡¿".unicodeScalars.contains(f) { s = s.dropFirst() }
         while let l = s.last, ".,;:!?)]}\"'>”’»*…".unicodeScalars.contains(l) { s = s.dropLast() }

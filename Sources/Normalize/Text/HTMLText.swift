@@ -150,6 +150,7 @@ public enum HTMLText {
 
     /// Collapses runs of spaces/tabs to one space and of blank lines to one line break; trims the ends.
     public static func collapseWhitespace(_ text: String) -> String {
+        if isCollapsed(text) { return text }
         var text = text
         return text.withUTF8 { bytes in
             var out: [UInt8] = []
@@ -184,6 +185,19 @@ public enum HTMLText {
             }
             return String(decoding: out, as: UTF8.self)
         }
+    }
+
+    /// Whether collapsing would give `text` back: no tab, CR, line feed or no-break space,
+    /// no double space, no space at either end.
+    static func isCollapsed(_ text: String) -> Bool {
+        let utf8 = text.utf8
+        guard utf8.first != 0x20, utf8.last != 0x20 else { return false }
+        var previous: UInt8 = 0
+        for b in utf8 {
+            if b == 0x09 || b == 0x0a || b == 0x0d || (b == 0x20 && previous == 0x20) || (b == 0xa0 && previous == 0xc2) { return false }
+            previous = b
+        }
+        return true
     }
 
     static func collapseWhitespaceScalars(_ text: String) -> String {

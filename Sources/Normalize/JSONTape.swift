@@ -12,12 +12,12 @@ import TouchstoneCore
 /// same limits: its scanner follows `JSONReader`'s grammar checks step for
 /// step. Errors are not re-implemented: when a document is refused, the
 /// reader itself parses it to say why, so dead letters read as before.
-public final class JSONTape: @unchecked Sendable {
+public final class JSONTape: Sendable {
     public enum Kind: UInt8, Sendable {
         case null, bool, number, string, array, object
     }
 
-    struct Entry {
+    struct Entry: Sendable {
         var kind: Kind
         /// For `.string`: whether the text has a backslash escape; for `.bool`: its value.
         var flag: Bool

@@ -347,7 +347,11 @@ func isSeparator(_ c: Unicode.Scalar) -> Bool {
 }
 
 func isHandleCharacter(_ c: Character) -> Bool {
-    c.isASCII && (c.isLetter || c.isNumber || c == "_" || c == ".")
+    // ASCII letters, digits, '_' and '.', tested on the byte: the Unicode property
+    // lookups behind `isLetter`/`isNumber` were a hot spot. (CR LF is ASCII with the
+    // value of LF, in no range, as before.)
+    guard let v = c.asciiValue else { return false }
+    return (v >= 0x30 && v <= 0x39) || ((v | 0x20) >= 0x61 && (v | 0x20) <= 0x7a) || v == 0x5f || v == 0x2e
 }
 
 extension String {

@@ -37,7 +37,9 @@ public struct NormalizeProcessor: StreamProcessor {
             } catch {
                 throw StageError("could not encode the item: \(error)")
             }
-            outputs.append(OutgoingMessage(topic: TopicName.items, key: items[index].key, value: value, timestamp: message.timestamp))
+            // The key from the two fields: calling `key` on the element copied the whole item first.
+            let key = Item.key(platform: items[index].platform, itemID: items[index].itemID)
+            outputs.append(OutgoingMessage(topic: TopicName.items, key: key, value: value, timestamp: message.timestamp))
         }
         return outputs
     }

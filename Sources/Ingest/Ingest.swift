@@ -60,18 +60,19 @@ public struct LineIngester: Sendable {
         if bytes.count > maxLineBytes {
             return deadLetter("line is \(bytes.count) bytes, over the limit of \(maxLineBytes) bytes", line: line, capturedAt: capturedAt)
         }
-        let root: JSONValue
+        let tape: JSONTape
         do {
-            root = try Self.validator.parse(bytes)
+            tape = try JSONTape.read(bytes, with: Self.validator)
         } catch {
             let reason = error.expected == "valid UTF-8" ? "not UTF-8: invalid byte sequence at byte \(error.offset)" : error.description
             return deadLetter(reason, line: line, capturedAt: capturedAt)
         }
-        guard case .object = root else {
+        let root = tape.root
+        guard root.kind == .object else {
             return deadLetter("expected one JSON object per line, found \(root.typeName)", line: line, capturedAt: capturedAt)
         }
         var genericKind: ItemKind?
-        if platform == "generic", let kind = root["kind"]?.stringValue {
+        if platform == "generic", let field = (try? root.field("kind")) ?? nil, field.kind == .string, let kind = try? field.asString() {
             // Generic lines are routed by their own `kind`.
             guard let parsed = ItemKind(rawValue: kind) else {
                 return deadLetter("kind: expected post, listing or account, found '\(kind)'", field: "kind", line: line, capturedAt: capturedAt)

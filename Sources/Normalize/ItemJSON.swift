@@ -10,7 +10,7 @@ public enum ItemJSON {
     public static func encode(_ item: Item) throws -> [UInt8] {
         if item.signals != nil || item.profiles != nil { return try TopicJSON.encode(item) }
         var w = JSONWriter()
-        w.out.reserveCapacity(1024)
+        w.out.reserveCapacity(2048)
         w.open()
         if let account = item.account {
             w.key("account")
@@ -94,21 +94,21 @@ public enum ItemJSON {
 /// A minimal JSON writer: objects, arrays, strings escaped as JSONEncoder does.
 struct JSONWriter {
     var out: [UInt8] = []
-    /// Whether the current container has no member yet.
-    var first = [true]
+    /// Bit k: whether the container k levels up has no member yet (bit 0: the current one).
+    var first: UInt64 = 1
 
     mutating func separator() {
-        if first[first.count - 1] { first[first.count - 1] = false } else { out.append(UInt8(ascii: ",")) }
+        if first & 1 != 0 { first &= ~1 } else { out.append(UInt8(ascii: ",")) }
     }
 
     mutating func open() {
         out.append(UInt8(ascii: "{"))
-        first.append(true)
+        first = first << 1 | 1
     }
 
     mutating func close() {
         out.append(UInt8(ascii: "}"))
-        first.removeLast()
+        first >>= 1
     }
 
     mutating func key(_ name: StaticString) {
@@ -128,46 +128,87 @@ struct JSONWriter {
     mutating func field<I: BinaryInteger>(_ name: StaticString, _ value: I?) {
         guard let value else { return }
         key(name)
-        out.append(contentsOf: String(value).utf8)
+        guard let v = Int64(exactly: value) else {
+            out.append(contentsOf: String(value).utf8)
+            return
+        }
+        // Decimal digits written in place, as `String(value)` spells them.
+        var magnitude = v.magnitude
+        if v < 0 { out.append(UInt8(ascii: "-")) }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[19 - count] = UInt8(0x30 + magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            out.append(contentsOf: buffer[(20 - count)...])
+        }
     }
 
     mutating func array<T>(_ values: [T], _ element: (inout JSONWriter, T) -> Void) {
         out.append(UInt8(ascii: "["))
-        first.append(true)
+        first = first << 1 | 1
         for value in values {
             separator()
             element(&self, value)
         }
         out.append(UInt8(ascii: "]"))
-        first.removeLast()
+        first >>= 1
+    }
+
+    /// Whether any byte of `word` is `"`, `\` or below 0x20 (exact for "any").
+    @inline(__always)
+    static func needsEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5c)
+        let hasQuote = (quote &- ones) & ~quote & highs
+        let hasBackslash = (backslash &- ones) & ~backslash & highs
+        let hasControl = (word &- ones &* 0x20) & ~word & highs
+        return hasQuote | hasBackslash | hasControl != 0
     }
 
     mutating func string(_ value: String) {
         out.append(UInt8(ascii: "\""))
-        var value = value
-        value.withUTF8 { bytes in
-            var start = 0
-            for i in 0..<bytes.count {
-                let b = bytes[i]
-                guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
-                start = i + 1
-                out.append(UInt8(ascii: "\\"))
-                switch b {
-                case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
-                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
-                case 0x08: out.append(UInt8(ascii: "b"))
-                case 0x0c: out.append(UInt8(ascii: "f"))
-                case 0x0a: out.append(UInt8(ascii: "n"))
-                case 0x0d: out.append(UInt8(ascii: "r"))
-                case 0x09: out.append(UInt8(ascii: "t"))
-                default:
-                    let hex = Array("0123456789abcdef".utf8)
-                    out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 0xf)]])
-                }
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
+        // Native strings lend their bytes in place; others are copied once.
+        if value.utf8.withContiguousStorageIfAvailable({ escaped($0) }) == nil {
+            Array(value.utf8).withUnsafeBufferPointer { escaped($0) }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends `bytes` with quotes, backslashes and control bytes escaped as JSONEncoder escapes them.
+    mutating func escaped(_ bytes: UnsafeBufferPointer<UInt8>) {
+        var start = 0
+        var i = 0
+        while i < bytes.count {
+            // Eight bytes at a time while none needs an escape (a quote, a backslash or a control byte).
+            while i + 8 <= bytes.count, !Self.needsEscape(UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)) { i += 8 }
+            guard i < bytes.count else { break }
+            let b = bytes[i]
+            i += 1
+            guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<(i - 1)]))
+            start = i
+            out.append(UInt8(ascii: "\\"))
+            switch b {
+            case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
+            case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
+            case 0x08: out.append(UInt8(ascii: "b"))
+            case 0x0c: out.append(UInt8(ascii: "f"))
+            case 0x0a: out.append(UInt8(ascii: "n"))
+            case 0x0d: out.append(UInt8(ascii: "r"))
+            case 0x09: out.append(UInt8(ascii: "t"))
+            default:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 0xf)]])
+            }
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
     }
 }

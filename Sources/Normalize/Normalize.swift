@@ -29,14 +29,17 @@ public struct NormalizeProcessor: StreamProcessor {
         let items = try Normalizer.items(fromLine: message.value, context: context)
         var outputs: [OutgoingMessage] = []
         outputs.reserveCapacity(items.count)
-        for item in items {
+        // Indexed, so each item is read in place rather than copied out of the array.
+        for index in items.indices {
             let value: [UInt8]
             do {
-                value = try ItemJSON.encode(item)
+                value = try ItemJSON.encode(items[index])
             } catch {
                 throw StageError("could not encode the item: \(error)")
             }
-            outputs.append(OutgoingMessage(topic: TopicName.items, key: item.key, value: value, timestamp: message.timestamp))
+            // The key from the two fields: calling `key` on the element copied the whole item first.
+            let key = Item.key(platform: items[index].platform, itemID: items[index].itemID)
+            outputs.append(OutgoingMessage(topic: TopicName.items, key: key, value: value, timestamp: message.timestamp))
         }
         return outputs
     }

@@ -7,10 +7,28 @@ public enum SHA256Hex {
         hasher.update(data: Array(bytes))
         return Hex.encode(hasher.finalize())
     }
+
+    /// The same for a byte array, hashed in place (ingest hashes every line).
+    public static func of(_ bytes: [UInt8]) -> String {
+        var hasher = SHA256()
+        bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        return hasher.finalize().withUnsafeBytes { digest in
+            String(unsafeUninitializedCapacity: digest.count * 2) { out in
+                for (i, byte) in digest.enumerated() {
+                    out[2 * i] = Hex.digit(byte >> 4)
+                    out[2 * i + 1] = Hex.digit(byte & 0x0f)
+                }
+                return digest.count * 2
+            }
+        }
+    }
 }
 
 public enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
+
+    @inline(__always)
+    static func digit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
 
     public static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         var out: [UInt8] = []

@@ -4,7 +4,7 @@ import TouchstoneCore
 /// One platform's native object to canonical items. Adapters are pure
 /// functions of the parsed line and its ``RawContext``; a missing required
 /// field or a field of the wrong type throws a ``JSONFieldError`` naming its path.
-public typealias PlatformAdapter = @Sendable (JSONCursor, RawContext) throws -> [Item]
+public typealias PlatformAdapter = @Sendable (TapeCursor, RawContext) throws -> [Item]
 
 /// The platforms of INPUTS.md and which raw topic carries them.
 public enum Platforms {
@@ -29,27 +29,35 @@ public enum Platforms {
     /// read from the native object, nil when the object has no readable id (then
     /// the line's SHA-256 keys it). A business discovery object is keyed by its
     /// account; an X page by its first tweet; a generic item by its own platform.
-    public static func rawKey(platform: String, root: JSONValue) -> String? {
-        func id(_ value: JSONValue?) -> String? {
+    public static func rawKey(platform: String, root: TapeCursor) -> String? {
+        func id(_ value: TapeCursor?) -> String? {
             guard let value else { return nil }
-            return try? JSONCursor(value).asID()
+            return try? value.asID()
+        }
+        // Plain member lookups: nil for a missing member or a non-object, as `JSONValue`'s subscript.
+        func member(_ value: TapeCursor?, _ key: String) -> TapeCursor? {
+            guard let value, value.kind == .object else { return nil }
+            return (try? value.field(key)) ?? nil
         }
         switch platform {
         case "instagram":
-            if let username = root["business_discovery"]?["username"]?.stringValue, !username.isEmpty { return "instagram:\(username)" }
-            return id(root["id"]).map { "instagram:\($0)" }
-        case "amazon": return id(root["ASIN"]).map { "amazon:\($0)" }
-        case "ebay": return id(root["itemId"]).map { "ebay:\($0)" }
-        case "etsy": return id(root["listing_id"]).map { "etsy:\($0)" }
-        case "aliexpress": return id(root["product_id"]).map { "aliexpress:\($0)" }
+            if let username = member(member(root, "business_discovery"), "username"), username.kind == .string,
+               let text = try? username.asString(), !text.isEmpty { return "instagram:\(text)" }
+            return id(member(root, "id")).map { "instagram:\($0)" }
+        case "amazon": return id(member(root, "ASIN")).map { "amazon:\($0)" }
+        case "ebay": return id(member(root, "itemId")).map { "ebay:\($0)" }
+        case "etsy": return id(member(root, "listing_id")).map { "etsy:\($0)" }
+        case "aliexpress": return id(member(root, "product_id")).map { "aliexpress:\($0)" }
         case "x":
-            let data = root["data"]
-            return id(data?.arrayValue?.first?["id"] ?? data?["id"]).map { "x:\($0)" }
+            let data = member(root, "data")
+            let first = data.flatMap { $0.kind == .array ? (try? $0.asArray())?.first : nil }
+            return id(member(first, "id") ?? member(data, "id")).map { "x:\($0)" }
         case "generic":
-            guard let own = root["platform"]?.stringValue, !own.isEmpty, let itemID = id(root["item_id"]) else { return nil }
-            return Item.key(platform: own, itemID: itemID)
+            guard let own = member(root, "platform"), own.kind == .string, let ownText = try? own.asString(), !ownText.isEmpty,
+                  let itemID = id(member(root, "item_id")) else { return nil }
+            return Item.key(platform: ownText, itemID: itemID)
         default:
-            return id(root["id"]).map { "\(platform):\($0)" }
+            return id(member(root, "id")).map { "\(platform):\($0)" }
         }
     }
 
@@ -67,24 +75,24 @@ public enum Normalizer {
     public static let reader = JSONReader(maxDepth: 64, maxBytes: 4 << 20)
 
     public static func items(fromLine bytes: [UInt8], context: RawContext) throws(StageError) -> [Item] {
-        let root: JSONValue
+        let tape: JSONTape
         do {
-            root = try reader.parse(bytes)
+            tape = try JSONTape.read(bytes, with: reader)
         } catch {
             throw StageError(error.description)
         }
-        return try items(from: root, context: context)
+        return try items(from: tape.root, context: context)
     }
 
-    public static func items(from root: JSONValue, context: RawContext) throws(StageError) -> [Item] {
+    public static func items(from root: TapeCursor, context: RawContext) throws(StageError) -> [Item] {
         guard let adapter = Platforms.adapters[context.platform] else {
             throw StageError("unknown platform '\(context.platform)'; known: \(Platforms.all.joined(separator: ", "))", field: RawHeader.platform)
         }
-        guard case .object = root else {
+        guard root.kind == .object else {
             throw StageError("expected a JSON object per line, found \(root.typeName)", field: "(root)")
         }
         do {
-            return try adapter(JSONCursor(root), context)
+            return try adapter(root, context)
         } catch let error as JSONFieldError {
             throw StageError(error.reason, field: error.path)
         } catch let error as StageError {
@@ -99,7 +107,7 @@ public enum Normalizer {
 struct ItemDraft {
     var item: Item
     var evidence: Evidence
-    var pictureURLs: Set<String> = []
+    var pictureURLs = SeenSet<String>()
 
     init(platform: String, itemID: String, kind: ItemKind, context: RawContext, country: String? = nil) {
         item = Item(platform: platform, itemID: itemID, kind: kind, raw: context.rawRef)
@@ -120,14 +128,18 @@ struct ItemDraft {
         if let website = account.website { evidence.addLink(website, foundIn: "website") }
     }
 
-    func finish() -> Item {
-        var item = item
-        item.links = evidence.links
-        item.hashtags = evidence.hashtags
-        item.mentions = evidence.mentions
-        item.contacts = evidence.contacts
-        return item
+    /// The finished item, moved out of the draft (swapped with an empty one rather than copied field by field).
+    mutating func finish() -> Item {
+        var finished = Self.emptyItem
+        swap(&finished, &item)
+        finished.links = evidence.links
+        finished.hashtags = evidence.hashtags
+        finished.mentions = evidence.mentions
+        finished.contacts = evidence.contacts
+        return finished
     }
+
+    static let emptyItem = Item(platform: "", itemID: "", kind: .post)
 }
 
 extension String {
@@ -139,9 +151,11 @@ extension String {
 func decimalAmount(_ text: String) -> String? {
     var t = text.trimmingSpaces()
     // Price strings sometimes carry a currency sign or thousands separators ("$1,299.00").
-    t = String(t.unicodeScalars.filter { !("$€£¥ ,".unicodeScalars.contains($0)) })
+    if t.utf8.contains(where: { $0 == UInt8(ascii: "$") || $0 == UInt8(ascii: ",") || $0 == 0x20 || $0 >= 0x80 }) {
+        t = String(t.unicodeScalars.filter { !("$€£¥ ,".unicodeScalars.contains($0)) })
+    }
     guard JSONReader.isNumberLiteral(t) else { return nil }
-    if !t.contains("e"), !t.contains("E") { return t }
+    if !t.utf8.contains(where: { $0 | 0x20 == UInt8(ascii: "e") }) { return t }
     guard let value = Double(t), value.isFinite else { return nil }
     return "\(value)"
 }
@@ -169,6 +183,10 @@ func decimalQuotient(amount: String, divisor: String) -> String? {
 
 /// ISO 4217: three ASCII letters, upper-cased; nil otherwise.
 func currencyCode(_ text: String?) -> String? {
+    if let bytes = text?.utf8, bytes.allSatisfy({ $0 < 0x80 }), bytes.first.map(isASCIISpace) == false, bytes.last.map(isASCIISpace) == false {
+        guard bytes.count == 3, bytes.allSatisfy({ ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z") }) else { return nil }
+        return String(decoding: bytes.map { $0 >= 0x61 ? $0 - 0x20 : $0 }, as: UTF8.self)
+    }
     guard let text = text?.trimmingSpaces(), text.count == 3, text.allSatisfy({ $0.isASCII && $0.isLetter }) else { return nil }
     return text.uppercased()
 }

@@ -1,6 +1,6 @@
 import TouchstoneCore
 
-extension JSONCursor {
+extension TapeCursor {
     /// An ISO 4217 code at `dotted`, upper-cased; nil when absent; an error naming the field when malformed.
     func currency(_ dotted: String) throws -> String? {
         guard let field = try field(dotted) else { return nil }
@@ -44,7 +44,7 @@ extension JSONCursor {
 
 /// Amazon Product Advertising API 5 item (GetItems / SearchItems).
 enum AmazonAdapter {
-    static func items(_ root: JSONCursor, _ context: RawContext) throws -> [Item] {
+    static func items(_ root: TapeCursor, _ context: RawContext) throws -> [Item] {
         let asin = try root.requiredID("ASIN")
         var draft = ItemDraft(platform: "amazon", itemID: asin, kind: .listing, context: context)
         let url = try root.string("DetailPageURL")?.nonBlank
@@ -75,7 +75,7 @@ enum AmazonAdapter {
 
 /// eBay Browse API itemSummary / item.
 enum EbayAdapter {
-    static func items(_ root: JSONCursor, _ context: RawContext) throws -> [Item] {
+    static func items(_ root: TapeCursor, _ context: RawContext) throws -> [Item] {
         let itemID = try root.requiredID("itemId")
         let country = try root.string("itemLocation.country")
         var draft = ItemDraft(platform: "ebay", itemID: itemID, kind: .listing, context: context, country: country)
@@ -111,7 +111,7 @@ enum EbayAdapter {
 
 /// Etsy Open API v3 listing (includes=Images,Shop).
 enum EtsyAdapter {
-    static func items(_ root: JSONCursor, _ context: RawContext) throws -> [Item] {
+    static func items(_ root: TapeCursor, _ context: RawContext) throws -> [Item] {
         let listingID = try root.requiredID("listing_id")
         var draft = ItemDraft(platform: "etsy", itemID: listingID, kind: .listing, context: context)
         draft.item.url = try root.string("url")?.nonBlank ?? "https://www.etsy.com/listing/\(listingID)"
@@ -143,7 +143,7 @@ enum EtsyAdapter {
 
 /// AliExpress Affiliate API product (product.query / productdetail.get).
 enum AliExpressAdapter {
-    static func items(_ root: JSONCursor, _ context: RawContext) throws -> [Item] {
+    static func items(_ root: TapeCursor, _ context: RawContext) throws -> [Item] {
         let productID = try root.requiredID("product_id")
         var draft = ItemDraft(platform: "aliexpress", itemID: productID, kind: .listing, context: context)
         draft.item.url = try root.string("product_detail_url")?.nonBlank ?? "https://www.aliexpress.com/item/\(productID).html"
@@ -172,7 +172,7 @@ enum AliExpressAdapter {
 
 /// Shopify storefront `products.json` product.
 enum ShopifyAdapter {
-    static func items(_ root: JSONCursor, _ context: RawContext) throws -> [Item] {
+    static func items(_ root: TapeCursor, _ context: RawContext) throws -> [Item] {
         let productID = try root.requiredID("id")
         var draft = ItemDraft(platform: "shopify", itemID: productID, kind: .listing, context: context)
         let handle = try root.string("handle")?.nonBlank

@@ -5,7 +5,7 @@ import TouchstoneCore
 /// Instagram Graph API: a media object, or a business discovery object
 /// (its account as one item, and one item per media).
 enum InstagramAdapter {
-    static func items(_ root: JSONCursor, _ context: RawContext) throws -> [Item] {
+    static func items(_ root: TapeCursor, _ context: RawContext) throws -> [Item] {
         guard let discovery = try root.object("business_discovery") else {
             return [try media(root, account: nil, context)]
         }
@@ -30,7 +30,7 @@ enum InstagramAdapter {
         return items
     }
 
-    static func media(_ media: JSONCursor, account: Account?, _ context: RawContext) throws -> Item {
+    static func media(_ media: TapeCursor, account: Account?, _ context: RawContext) throws -> Item {
         _ = try media.asObject()
         let id = try media.requiredID("id")
         var draft = ItemDraft(platform: "instagram", itemID: id, kind: .post, context: context)
@@ -69,9 +69,9 @@ enum InstagramAdapter {
 
 /// X API v2 response: one item per tweet of `data`, author and media from `includes`.
 enum XAdapter {
-    static func items(_ root: JSONCursor, _ context: RawContext) throws -> [Item] {
+    static func items(_ root: TapeCursor, _ context: RawContext) throws -> [Item] {
         let data = try root.required("data")
-        let tweets: [JSONCursor]
+        let tweets: [TapeCursor]
         switch data.value {
         case .array: tweets = try data.asArray()
         case .object: tweets = [data]
@@ -92,7 +92,7 @@ enum XAdapter {
         return try tweets.map { try tweet($0, users: users, media: media, context) }
     }
 
-    static func tweet(_ tweet: JSONCursor, users: [String: Account], media: [String: String], _ context: RawContext) throws -> Item {
+    static func tweet(_ tweet: TapeCursor, users: [String: Account], media: [String: String], _ context: RawContext) throws -> Item {
         _ = try tweet.asObject()
         let id = try tweet.requiredID("id")
         let text = try tweet.requiredString("text")
@@ -127,7 +127,7 @@ enum XAdapter {
 
 /// TikTok Research API video.
 enum TikTokAdapter {
-    static func items(_ root: JSONCursor, _ context: RawContext) throws -> [Item] {
+    static func items(_ root: TapeCursor, _ context: RawContext) throws -> [Item] {
         let id = try root.requiredID("id")
         var draft = ItemDraft(platform: "tiktok", itemID: id, kind: .post, context: context, country: try root.string("region_code"))
         let username = try root.string("username")?.nonBlank
@@ -152,7 +152,7 @@ enum TikTokAdapter {
 
 /// Pinterest API v5 pin.
 enum PinterestAdapter {
-    static func items(_ root: JSONCursor, _ context: RawContext) throws -> [Item] {
+    static func items(_ root: TapeCursor, _ context: RawContext) throws -> [Item] {
         let id = try root.requiredID("id")
         var draft = ItemDraft(platform: "pinterest", itemID: id, kind: .post, context: context)
         draft.item.url = "https://www.pinterest.com/pin/\(id)/"
@@ -165,8 +165,8 @@ enum PinterestAdapter {
         // media.images is keyed by size name ("150x150", "1200x", "originals"); the largest wins.
         if let images = try root.object("media.images") {
             var best: (area: Int, url: String)?
-            for member in images.value.objectValue?.members ?? [] {
-                let image = JSONCursor(member.value, path: "\(images.path).\(member.key)")
+            for member in images.members() {
+                let image = member.value
                 guard let url = try image.string("url") else { continue }
                 let width = Int(try image.numberText("width") ?? "") ?? 0
                 let height = Int(try image.numberText("height") ?? "") ?? 0
@@ -183,7 +183,7 @@ enum PinterestAdapter {
 
 /// The canonical item itself, for sources with no adapter.
 enum GenericAdapter {
-    static func items(_ root: JSONCursor, _ context: RawContext) throws -> [Item] {
+    static func items(_ root: TapeCursor, _ context: RawContext) throws -> [Item] {
         let platform = try root.requiredString("platform")
         guard !platform.isEmpty, platform.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }) else {
             throw JSONFieldError(path: "platform", reason: "expected a lower-case platform name, found '\(platform)'")
@@ -226,7 +226,7 @@ enum GenericAdapter {
     }
 
     /// The generic line's `kind`, which also picks its raw topic at ingest.
-    static func kind(of root: JSONCursor) throws -> ItemKind? {
+    static func kind(of root: TapeCursor) throws -> ItemKind? {
         guard let field = try root.field("kind") else { return nil }
         let text = try field.asString()
         guard let kind = ItemKind(rawValue: text) else {
@@ -239,6 +239,24 @@ enum GenericAdapter {
 extension String {
     func replacingAll(_ target: String, with replacement: String) -> String {
         guard !target.isEmpty else { return self }
+        // CR is left out: Foundation treats CR LF as one character.
+        if utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0d }), target.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0d }) {
+            let text = Array(utf8), pattern = Array(target.utf8)
+            guard text.count >= pattern.count else { return self }
+            var out: [UInt8] = []
+            out.reserveCapacity(text.count)
+            var i = 0
+            while i < text.count {
+                if i + pattern.count <= text.count, text[i] == pattern[0], text[i..<(i + pattern.count)].elementsEqual(pattern) {
+                    out.append(contentsOf: replacement.utf8)
+                    i += pattern.count
+                } else {
+                    out.append(text[i])
+                    i += 1
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
         var out = ""
         var rest = Substring(self)
         while let range = rest.range(of: target) {

@@ -11,10 +11,10 @@ public struct Evidence: Sendable {
     /// ISO 3166 alpha-2 country of the item (seller location, region), used to put national phone numbers in E.164.
     public var country: String?
 
-    private var seenLinks: Set<String> = []
-    private var seenTags: Set<String> = []
-    private var seenMentions: Set<String> = []
-    private var seenContacts: Set<Contact> = []
+    private var seenLinks = SeenSet<String>()
+    private var seenTags = SeenSet<String>()
+    private var seenMentions = SeenSet<String>()
+    private var seenContacts = SeenSet<Contact>()
 
     public init(country: String? = nil) {
         self.country = country?.uppercased()
@@ -74,11 +74,11 @@ public struct Evidence: Sendable {
             if (s[i] == "#" || s[i] == "＃"), i + 1 < s.count, isWordScalar(s[i + 1]), i == 0 || !isWordScalar(s[i - 1]) && s[i - 1] != "&" && s[i - 1] != "/" {
                 var j = i + 1
                 while j < s.count, isWordScalar(s[j]) { j += 1 }
-                var tag = String.UnicodeScalarView()
-                tag.append(contentsOf: s[(i + 1)..<j])
-                let text = String(tag)
+                let text = string(s, (i + 1)..<j)
                 // `#1`, `#2024` are numbers, not hashtags.
-                if !text.unicodeScalars.allSatisfy({ $0.properties.numericType != nil }) { addHashtag(text) }
+                if !text.unicodeScalars.allSatisfy({ $0.value < 0x80 ? ($0.value >= 0x30 && $0.value <= 0x39) : $0.properties.numericType != nil }) {
+                    addHashtag(text)
+                }
                 i = j
             } else {
                 i += 1
@@ -93,9 +93,7 @@ public struct Evidence: Sendable {
         /// The token before the current one, lower-cased (for `telegram: @handle`).
         func previousToken() -> String {
             guard let previousRange, previousRange.count <= 12 else { return "" }
-            var word = String.UnicodeScalarView()
-            word.append(contentsOf: s[previousRange])
-            return String(word).lowercased()
+            return string(s, previousRange).lowercased()
         }
         var i = 0
         while i < s.count {
@@ -112,9 +110,7 @@ public struct Evidence: Sendable {
             }
             defer { previousRange = start..<i }
             guard interesting else { continue }
-            var token = String.UnicodeScalarView()
-            token.append(contentsOf: s[start..<i])
-            let raw = String(token)
+            let raw = string(s, start..<i)
             let trimmed = raw.trimmingPunctuation()
             guard !trimmed.isEmpty else { continue }
             let lower = trimmed.lowercased()
@@ -150,13 +146,14 @@ public struct Evidence: Sendable {
                 continue
             }
             var j = i
-            var digits = ""
+            var digitCount = 0
             var separators = 0
             if s[j] == "+" { j += 1 }
+            let digitsStart = j
             while j < s.count {
                 let d = s[j]
                 if isASCIIDigit(d) {
-                    digits.unicodeScalars.append(d)
+                    digitCount += 1
                 } else if d == " " || d == "-" || d == "." || d == "(" || d == ")" {
                     // A separator followed by something that is not a digit or '(' ends the number.
                     if j + 1 < s.count, !(isASCIIDigit(s[j + 1]) || s[j + 1] == "(" || (d == ")" && s[j + 1] == " ")) { break }
@@ -169,10 +166,12 @@ public struct Evidence: Sendable {
             defer { i = max(j, i + 1) }
             // A number glued to letters (`12345abc`) is not a phone number.
             if j < s.count, isWordScalar(s[j]) { continue }
-            guard digits.count >= 7, digits.count <= 15 else { continue }
+            guard digitCount >= 7, digitCount <= 15 else { continue }
+            var digits = ""
+            for k in digitsStart..<j where isASCIIDigit(s[k]) { digits.unicodeScalars.append(s[k]) }
             let context = contextBefore(s, i)
-            let messenger = context.contains("whatsapp") || context.hasSuffix("wa:") || context.hasSuffix("wa")
-            let keyword = messenger || ["tel", "phone", "call", "sms", "text", "contact", "mobile", "cell", "☎", "📞", "📱", "viber", "signal"].contains { context.contains($0) }
+            let messenger = containsWord(context, "whatsapp") || context.hasSuffix("wa:") || context.hasSuffix("wa")
+            let keyword = messenger || Self.phoneKeywords.contains { containsWord(context, $0) }
             let value: String?
             if c == "+" {
                 value = digits.count >= 8 ? "+" + digits : nil
@@ -187,10 +186,10 @@ public struct Evidence: Sendable {
         }
     }
 
+    static let phoneKeywords = ["tel", "phone", "call", "sms", "text", "contact", "mobile", "cell", "☎", "📞", "📱", "viber", "signal"]
+
     func contextBefore(_ s: [Unicode.Scalar], _ index: Int) -> String {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: s[max(0, index - 24)..<index])
-        return String(view).lowercased()
+        string(s, max(0, index - 24)..<index).lowercased()
     }
 
     /// wa.me / api.whatsapp.com links are WhatsApp numbers; t.me links are Telegram handles.
@@ -231,6 +230,29 @@ public struct Evidence: Sendable {
 
     /// `amzn.to/3xYz`, `shop.example.com/products/x`: a host with a path, no scheme.
     func looksLikeDomainPath(_ token: String) -> Bool {
+        let utf8 = token.utf8
+        if utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0d }) {
+            guard let slash = utf8.firstIndex(of: UInt8(ascii: "/")), slash != utf8.startIndex else { return false }
+            var labelLength = 0
+            var labels = 0
+            var tldLetters = true
+            for b in utf8[..<slash] {
+                if b == UInt8(ascii: ".") {
+                    guard labelLength > 0 else { return false }
+                    labels += 1
+                    labelLength = 0
+                    tldLetters = true
+                    continue
+                }
+                let letter = (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z")
+                guard letter || (b >= 0x30 && b <= 0x39) || b == UInt8(ascii: "-") else { return false }
+                if !letter { tldLetters = false }
+                labelLength += 1
+            }
+            guard labelLength > 0 else { return false }
+            labels += 1
+            return labels >= 2 && labelLength >= 2 && tldLetters
+        }
         guard let slash = token.firstIndex(of: "/"), slash != token.startIndex else { return false }
         let host = token[..<slash]
         let labels = host.split(separator: ".", omittingEmptySubsequences: false)
@@ -241,6 +263,69 @@ public struct Evidence: Sendable {
     }
 }
 
+/// A set for the few values an item has: a linear scan of a short array
+/// (no hashing) until it grows, then a `Set` so hostile input stays linear.
+struct SeenSet<Element: Hashable & Sendable>: Sendable {
+    private var few: [Element] = []
+    private var many: Set<Element>?
+
+    /// Whether `element` was new (and is now in).
+    mutating func insert(_ element: Element) -> (inserted: Bool, memberAfterInsert: Element) {
+        if many != nil { return many!.insert(element) }
+        if let found = few.first(where: { $0 == element }) { return (false, found) }
+        if few.count < 16 {
+            few.append(element)
+        } else {
+            var set = Set(few)
+            set.insert(element)
+            many = set
+        }
+        return (true, element)
+    }
+}
+
+/// The text of `scalars[range]`, encoded straight to UTF-8 (appending scalars to a String one by one was a hot spot).
+func string(_ scalars: [Unicode.Scalar], _ range: Range<Int>) -> String {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(range.count * 4)
+    for k in range {
+        let v = scalars[k].value
+        switch v {
+        case 0..<0x80:
+            bytes.append(UInt8(v))
+        case 0x80..<0x800:
+            bytes.append(UInt8(0xc0 | (v >> 6)))
+            bytes.append(UInt8(0x80 | (v & 0x3f)))
+        case 0x800..<0x10000:
+            bytes.append(UInt8(0xe0 | (v >> 12)))
+            bytes.append(UInt8(0x80 | ((v >> 6) & 0x3f)))
+            bytes.append(UInt8(0x80 | (v & 0x3f)))
+        default:
+            bytes.append(UInt8(0xf0 | (v >> 18)))
+            bytes.append(UInt8(0x80 | ((v >> 12) & 0x3f)))
+            bytes.append(UInt8(0x80 | ((v >> 6) & 0x3f)))
+            bytes.append(UInt8(0x80 | (v & 0x3f)))
+        }
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+/// Whether `text` contains `word`: on bytes when `text` is ASCII without CR (where bytes and
+/// Characters agree), else Foundation's search as before.
+func containsWord(_ text: String, _ word: String) -> Bool {
+    let t = text.utf8
+    if t.allSatisfy({ $0 < 0x80 && $0 != 0x0d }) {
+        let w = Array(word.utf8)
+        guard !w.isEmpty else { return text.contains(word) }
+        let bytes = Array(t)
+        guard bytes.count >= w.count else { return false }
+        for i in 0...(bytes.count - w.count) where bytes[i] == w[0] && bytes[i..<(i + w.count)].elementsEqual(w) { return true }
+        return false
+    }
+    return text.contains(word)
+}
+
+
 func isWordScalar(_ c: Unicode.Scalar) -> Bool {
     let v = c.value
     if v < 0x80 {
@@ -248,6 +333,10 @@ func isWordScalar(_ c: Unicode.Scalar) -> Bool {
     }
     return c.properties.isAlphabetic || c.properties.numericType != nil || c.properties.generalCategory == .nonspacingMark
 }
+
+/// Unicode White_Space among ASCII: tab, line feed, vertical tab, form feed, carriage return, space.
+@inline(__always)
+func isASCIISpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0d) }
 
 func isASCIIDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 0x30 && c.value <= 0x39 }
 
@@ -258,11 +347,17 @@ func isSeparator(_ c: Unicode.Scalar) -> Bool {
 }
 
 func isHandleCharacter(_ c: Character) -> Bool {
-    c.isASCII && (c.isLetter || c.isNumber || c == "_" || c == ".")
+    // ASCII letters, digits, '_' and '.', tested on the byte: the Unicode property
+    // lookups behind `isLetter`/`isNumber` were a hot spot. (CR LF is ASCII with the
+    // value of LF, in no range, as before.)
+    guard let v = c.asciiValue else { return false }
+    return (v >= 0x30 && v <= 0x39) || ((v | 0x20) >= 0x61 && (v | 0x20) <= 0x7a) || v == 0x5f || v == 0x2e
 }
 
 extension String {
     func trimmingSpaces() -> String {
+        // Most fields have nothing to trim: an ASCII non-space at both ends.
+        if let first = utf8.first, let last = utf8.last, first < 0x80, last < 0x80, !isASCIISpace(first), !isASCIISpace(last) { return self }
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
@@ -271,6 +366,9 @@ extension String {
 
     /// Drops quotes and brackets around a token and sentence punctuation after it.
     func trimmingPunctuation() -> String {
+        // Nothing to trim when both ends are ASCII outside the two sets below (most tokens).
+        if let first = utf8.first, let last = utf8.last, first < 0x80, last < 0x80,
+           !"([{\"'<*".utf8.contains(first), !".,;:!?)]}\"'>*".utf8.contains(last) { return self }
         var s = Substring(self).unicodeScalars
         while let f = s.first, "([{\"'<“‘«*¡¿".unicodeScalars.contains(f) { s = s.dropFirst() }
         while let l = s.last, ".,;:!?)]}\"'>”’»*…".unicodeScalars.contains(l) { s = s.dropLast() }

@@ -78,6 +78,31 @@ public enum HTMLText {
     /// Decodes named (`&amp;`, `&nbsp;`, ...) and numeric (`&#39;`, `&#x1F600;`) entities; unknown ones stay as written.
     public static func decodeEntities(_ text: String) -> String {
         guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
+        if text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0d }) {
+            let bytes = Array(text.utf8)
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                guard b == UInt8(ascii: "&") else {
+                    out.append(b)
+                    i += 1
+                    continue
+                }
+                let after = i + 1
+                let window = min(after + 12, bytes.count)
+                if let semi = bytes[after..<window].firstIndex(of: UInt8(ascii: ";")),
+                   let decoded = decodeEntity(Substring(String(decoding: bytes[after..<semi], as: UTF8.self))) {
+                    out.append(contentsOf: decoded.utf8)
+                    i = semi + 1
+                    continue
+                }
+                out.append(b)
+                i = after
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         var rest = Substring(text)
@@ -125,6 +150,57 @@ public enum HTMLText {
 
     /// Collapses runs of spaces/tabs to one space and of blank lines to one line break; trims the ends.
     public static func collapseWhitespace(_ text: String) -> String {
+        if isCollapsed(text) { return text }
+        var text = text
+        return text.withUTF8 { bytes in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var pendingSpace = false
+            var pendingNewline = false
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                if b == 0x0a || b == 0x0d {
+                    pendingNewline = true
+                    i += 1
+                    continue
+                }
+                if b == 0x20 || b == 0x09 {
+                    pendingSpace = true
+                    i += 1
+                    continue
+                }
+                if b == 0xc2, i + 1 < bytes.count, bytes[i + 1] == 0xa0 {
+                    pendingSpace = true
+                    i += 2
+                    continue
+                }
+                if !out.isEmpty {
+                    if pendingNewline { out.append(0x0a) } else if pendingSpace { out.append(0x20) }
+                }
+                pendingSpace = false
+                pendingNewline = false
+                out.append(b)
+                i += 1
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    /// Whether collapsing would give `text` back: no tab, CR, line feed or no-break space,
+    /// no double space, no space at either end.
+    static func isCollapsed(_ text: String) -> Bool {
+        let utf8 = text.utf8
+        guard utf8.first != 0x20, utf8.last != 0x20 else { return false }
+        var previous: UInt8 = 0
+        for b in utf8 {
+            if b == 0x09 || b == 0x0a || b == 0x0d || (b == 0x20 && previous == 0x20) || (b == 0xa0 && previous == 0xc2) { return false }
+            previous = b
+        }
+        return true
+    }
+
+    static func collapseWhitespaceScalars(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         var pendingSpace = false

@@ -18,6 +18,71 @@ public enum ProductLinks {
 
     /// Splits `scheme://host/path?query` (scheme optional) without Foundation.
     public static func parse(_ url: String) -> ParsedURL? {
+        var copy = url
+        // ASCII URLs (nearly all) are split on bytes; others take the Character-based path,
+        // whose grapheme rules (a combining mark after '/') bytes would not follow.
+        let fast: ParsedURL?? = copy.withUTF8 { bytes -> ParsedURL?? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return .none }
+            return .some(parseASCII(url, bytes))
+        }
+        if let fast { return fast }
+        return parseUnicode(url)
+    }
+
+    static func parseASCII(_ url: String, _ b: UnsafeBufferPointer<UInt8>) -> ParsedURL? {
+        let n = b.count
+        var start = 0
+        if let colon = b.firstIndex(of: UInt8(ascii: ":")), colon + 3 <= n, b[colon + 1] == UInt8(ascii: "/"), b[colon + 2] == UInt8(ascii: "/") {
+            let isHTTP = colon == 4 && b[0] | 0x20 == UInt8(ascii: "h") && b[1] | 0x20 == UInt8(ascii: "t") && b[2] | 0x20 == UInt8(ascii: "t")
+                && b[3] | 0x20 == UInt8(ascii: "p")
+            let isHTTPS = colon == 5 && b[0] | 0x20 == UInt8(ascii: "h") && b[1] | 0x20 == UInt8(ascii: "t") && b[2] | 0x20 == UInt8(ascii: "t")
+                && b[3] | 0x20 == UInt8(ascii: "p") && b[4] | 0x20 == UInt8(ascii: "s")
+            guard isHTTP || isHTTPS else { return nil }
+            start = colon + 3
+        } else if n >= 2, b[0] == UInt8(ascii: "/"), b[1] == UInt8(ascii: "/") {
+            start = 2
+        }
+        var hostEnd = start
+        while hostEnd < n, b[hostEnd] != UInt8(ascii: "/"), b[hostEnd] != UInt8(ascii: "?"), b[hostEnd] != UInt8(ascii: "#") { hostEnd += 1 }
+        var hostStart = start
+        var hostStop = hostEnd
+        var k = hostEnd
+        while k > start { k -= 1; if b[k] == UInt8(ascii: "@") { hostStart = k + 1; break } }
+        k = hostStop
+        while k > hostStart { k -= 1; if b[k] == UInt8(ascii: ":") { hostStop = k; break } }
+        func prefixed(_ p: StaticString) -> Bool {
+            let count = p.utf8CodeUnitCount
+            guard hostStop - hostStart >= count else { return false }
+            for i in 0..<count where b[hostStart + i] | (b[hostStart + i] >= 0x41 && b[hostStart + i] <= 0x5a ? 0x20 : 0) != p.utf8Start[i] { return false }
+            return true
+        }
+        if prefixed("www.") { hostStart += 4 }
+        if prefixed("m.") { hostStart += 2 }
+        guard hostStart < hostStop, b[hostStart..<hostStop].contains(UInt8(ascii: ".")) else { return nil }
+        var hostBytes = [UInt8](UnsafeBufferPointer(rebasing: b[hostStart..<hostStop]))
+        for i in hostBytes.indices where hostBytes[i] >= 0x41 && hostBytes[i] <= 0x5a { hostBytes[i] |= 0x20 }
+        let host = String(decoding: hostBytes, as: UTF8.self)
+        var end = hostEnd
+        while end < n, b[end] != UInt8(ascii: "#") { end += 1 }
+        var pathEnd = hostEnd
+        while pathEnd < end, b[pathEnd] != UInt8(ascii: "?") { pathEnd += 1 }
+        let utf8 = url.utf8
+        func index(_ offset: Int) -> String.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
+        var segments: [Substring] = []
+        var s = hostEnd
+        while s < pathEnd {
+            while s < pathEnd, b[s] == UInt8(ascii: "/") { s += 1 }
+            guard s < pathEnd else { break }
+            var e = s
+            while e < pathEnd, b[e] != UInt8(ascii: "/") { e += 1 }
+            segments.append(url[index(s)..<index(e)])
+            s = e
+        }
+        let query: Substring = pathEnd < end ? url[index(pathEnd + 1)..<index(end)] : ""
+        return ParsedURL(host: host, segments: segments, query: query)
+    }
+
+    static func parseUnicode(_ url: String) -> ParsedURL? {
         var rest = Substring(url)
         if let colon = rest.utf8.firstIndex(of: UInt8(ascii: ":")), rest.utf8[colon...].starts(with: "://".utf8) {
             let name = rest[..<colon].lowercased()
@@ -51,6 +116,20 @@ public enum ProductLinks {
 
     /// Whether the host belongs to a marketplace (`amazon.co.uk`, `ebay.de`, ...).
     static func hostIs(_ host: String, brand: String) -> Bool {
+        let utf8 = host.utf8
+        if utf8.allSatisfy({ $0 < 0x80 }) {
+            // One dot-separated label equal to the brand, compared on bytes without splitting.
+            var start = utf8.startIndex
+            var i = start
+            while true {
+                if i == utf8.endIndex || utf8[i] == UInt8(ascii: ".") {
+                    if utf8[start..<i].elementsEqual(brand.utf8) { return true }
+                    if i == utf8.endIndex { return false }
+                    start = utf8.index(after: i)
+                }
+                i = utf8.index(after: i)
+            }
+        }
         let labels = host.split(separator: ".")
         return labels.contains { $0 == brand }
     }

@@ -13,7 +13,11 @@ public enum Timestamps {
         }
         guard let seconds = Int64(whole), seconds > -62_135_596_800, seconds < 253_402_300_800,
               fraction.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        let millis = Int(String(fraction.prefix(3)).padding(toLength: 3, withPad: "0", startingAt: 0)) ?? 0
+        // The first three fraction digits, right-padded with zeros.
+        var millis = 0
+        var taken = 0
+        for digit in fraction.utf8.prefix(3) { millis = millis * 10 + Int(digit - 0x30); taken += 1 }
+        while taken < 3 { millis *= 10; taken += 1 }
         return format(epochSeconds: seconds, milliseconds: seconds < 0 && millis > 0 ? millis : millis)
     }
 
@@ -113,6 +117,19 @@ public enum Timestamps {
         let day = doy - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        if (0...9999).contains(year), (0...999).contains(milliseconds) {
+            // YYYY-MM-DDTHH:MM:SS.mmmZ written as bytes.
+            let r = Int(rem)
+            var out = [UInt8](repeating: 0, count: 24)
+            func put(_ value: Int, _ at: Int, _ width: Int) {
+                var v = value
+                for k in stride(from: at + width - 1, through: at, by: -1) { out[k] = UInt8(0x30 + v % 10); v /= 10 }
+            }
+            put(year, 0, 4); out[4] = UInt8(ascii: "-"); put(month, 5, 2); out[7] = UInt8(ascii: "-"); put(day, 8, 2)
+            out[10] = UInt8(ascii: "T"); put(r / 3600, 11, 2); out[13] = UInt8(ascii: ":"); put(r / 60 % 60, 14, 2)
+            out[16] = UInt8(ascii: ":"); put(r % 60, 17, 2); out[19] = UInt8(ascii: "."); put(milliseconds, 20, 3); out[23] = UInt8(ascii: "Z")
+            return String(decoding: out, as: UTF8.self)
+        }
         func pad(_ v: Int, _ width: Int) -> String {
             let s = String(v)
             return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s

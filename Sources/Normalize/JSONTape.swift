@@ -1,0 +1,622 @@
+import Foundation
+import TouchstoneCore
+
+/// A validated JSON document as a flat list of entries (a "tape") over the
+/// line's own bytes, instead of a tree of ``JSONValue``s: one pass, no
+/// string is made until an adapter reads a field, nothing to free but two
+/// arrays. Ingest gatekeeps and keys lines with it and normalize's adapters
+/// read through ``TapeCursor``; building the value tree and freeing it was
+/// most of their parsing cost.
+///
+/// The tape accepts exactly the documents ``JSONReader`` accepts, with the
+/// same limits: its scanner follows `JSONReader`'s grammar checks step for
+/// step. Errors are not re-implemented: when a document is refused, the
+/// reader itself parses it to say why, so dead letters read as before.
+public final class JSONTape: Sendable {
+    public enum Kind: UInt8, Sendable {
+        case null, bool, number, string, array, object
+    }
+
+    struct Entry: Sendable {
+        var kind: Kind
+        /// For `.string`: whether the text has a backslash escape; for `.bool`: its value.
+        var flag: Bool
+        /// Strings: content bytes (no quotes); numbers: the literal; containers: unused.
+        var start: Int
+        var end: Int
+        /// The index of the entry after this value's subtree (next sibling).
+        var next: Int
+    }
+
+    // Both `let`: a class's `var` would pay an exclusivity check on every read.
+    let bytes: [UInt8]
+    let entries: [Entry]
+
+    init(bytes: [UInt8], entries: [Entry]) {
+        self.bytes = bytes
+        self.entries = entries
+    }
+
+    /// Reads `bytes` as one JSON document; throws ``JSONReader``'s own error when it is not one.
+    public static func read(_ bytes: [UInt8], with reader: JSONReader) throws(JSONParseError) -> JSONTape {
+        if bytes.count <= reader.maxBytes {
+            let entries: [Entry]? = bytes.withUnsafeBufferPointer { buffer in
+                var scanner = TapeScanner(bytes: buffer, maxDepth: reader.maxDepth)
+                scanner.entries.reserveCapacity(buffer.count / 8 + 4)
+                guard scanner.scanDocument() else { return nil }
+                return scanner.entries
+            }
+            if let entries { return JSONTape(bytes: bytes, entries: entries) }
+        }
+        // Refused: let the reader say why, in its words.
+        _ = try reader.parse(bytes)
+        // Unreachable while the two grammars agree; refuse rather than guess.
+        throw JSONParseError(offset: 0, expected: "a JSON document", found: "a document the tape could not read")
+    }
+
+    public var root: TapeCursor { TapeCursor(tape: self, index: 0) }
+
+    // MARK: Reading entries
+
+    @inline(__always)
+    func kind(_ index: Int) -> Kind { entries[index].kind }
+
+    /// The text of a string or number entry.
+    func text(_ index: Int) -> String {
+        let entry = entries[index]
+        return bytes.withUnsafeBufferPointer { buffer in
+            let slice = UnsafeBufferPointer(rebasing: buffer[entry.start..<entry.end])
+            if entry.kind == .string, entry.flag { return Self.unescape(slice) }
+            return String(decoding: slice, as: UTF8.self)
+        }
+    }
+
+    /// Whether a string entry's text equals `key` (UTF-8 bytes).
+    @inline(__always)
+    func keyEquals(_ index: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        let entry = entries[index]
+        if entry.flag { return Array(text(index).utf8).elementsEqual(key) }
+        guard entry.end - entry.start == key.count else { return false }
+        return bytes.withUnsafeBufferPointer { buffer in
+            key.count == 0 || (buffer[entry.start] == key[0] && memcmp(buffer.baseAddress! + entry.start, key.baseAddress!, key.count) == 0)
+        }
+    }
+
+    /// The member value of object entry `object` named `key` (first occurrence), or nil.
+    func member(_ object: Int, _ key: UnsafeBufferPointer<UInt8>) -> Int? {
+        let end = entries[object].next
+        var i = object + 1
+        while i < end {
+            let value = i + 1
+            if keyEquals(i, key) { return value }
+            i = entries[value].next
+        }
+        return nil
+    }
+
+    /// Element or member-value indexes of a container, in order.
+    func children(_ container: Int) -> [Int] {
+        let isObject = entries[container].kind == .object
+        let end = entries[container].next
+        var out: [Int] = []
+        var i = container + 1
+        while i < end {
+            if isObject { i += 1 }
+            out.append(i)
+            i = entries[i].next
+        }
+        return out
+    }
+
+    /// The field path of an entry (`ItemInfo.Title.DisplayValue`, `data[2].id`), rebuilt from
+    /// the root: it is only wanted for error messages, so cursors do not carry it.
+    func path(of target: Int) -> String {
+        var path = ""
+        var current = 0
+        while current != target {
+            let isObject = entries[current].kind == .object
+            let end = entries[current].next
+            var i = current + 1
+            var index = 0
+            var found = false
+            while i < end {
+                var keyIndex: Int?
+                if isObject { keyIndex = i; i += 1 }
+                if target >= i && target < entries[i].next {
+                    if let keyIndex {
+                        let key = text(keyIndex)
+                        path = path.isEmpty ? key : path + "." + key
+                    } else {
+                        path += "[\(index)]"
+                    }
+                    current = i
+                    found = true
+                    break
+                }
+                i = entries[i].next
+                index += 1
+            }
+            if !found { return path }
+        }
+        return path
+    }
+
+    /// Decodes a string's escapes (the tape validated them already).
+    static func unescape(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        func hex4(_ at: Int) -> UInt32 {
+            var value: UInt32 = 0
+            for k in at..<(at + 4) {
+                let b = bytes[k]
+                let digit: UInt32
+                switch b {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(b - 0x30)
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(b - 0x61 + 10)
+                default: digit = UInt32(b - 0x41 + 10)
+                }
+                value = value << 4 | digit
+            }
+            return value
+        }
+        while i < bytes.count {
+            let b = bytes[i]
+            guard b == UInt8(ascii: "\\") else {
+                out.append(b)
+                i += 1
+                continue
+            }
+            let e = bytes[i + 1]
+            i += 2
+            switch e {
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0c)
+            case UInt8(ascii: "n"): out.append(0x0a)
+            case UInt8(ascii: "r"): out.append(0x0d)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = hex4(i)
+                i += 4
+                if scalar >= 0xd800 && scalar < 0xdc00 {
+                    let low = hex4(i + 2)
+                    i += 6
+                    scalar = 0x10000 + ((scalar - 0xd800) << 10) + (low - 0xdc00)
+                }
+                switch scalar {
+                case 0..<0x80:
+                    out.append(UInt8(scalar))
+                case 0x80..<0x800:
+                    out.append(UInt8(0xc0 | (scalar >> 6)))
+                    out.append(UInt8(0x80 | (scalar & 0x3f)))
+                case 0x800..<0x10000:
+                    out.append(UInt8(0xe0 | (scalar >> 12)))
+                    out.append(UInt8(0x80 | ((scalar >> 6) & 0x3f)))
+                    out.append(UInt8(0x80 | (scalar & 0x3f)))
+                default:
+                    out.append(UInt8(0xf0 | (scalar >> 18)))
+                    out.append(UInt8(0x80 | ((scalar >> 12) & 0x3f)))
+                    out.append(UInt8(0x80 | ((scalar >> 6) & 0x3f)))
+                    out.append(UInt8(0x80 | (scalar & 0x3f)))
+                }
+            default:
+                out.append(e) // \" \\ \/
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// One pass over a document recording entries; the grammar checks are
+/// `JSONReader`'s (its `skipValue`/`skipString`/`scanNumber`), in the same
+/// order, so both accept the same documents. It only says yes or no.
+struct TapeScanner {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let maxDepth: Int
+    var position = 0
+    var entries: [JSONTape.Entry] = []
+
+    init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+        self.bytes = bytes
+        self.maxDepth = maxDepth
+    }
+
+    mutating func scanDocument() -> Bool {
+        skipWhitespace()
+        guard scanValue(depth: 0) else { return false }
+        skipWhitespace()
+        return position == bytes.count
+    }
+
+    @inline(__always)
+    mutating func skipWhitespace() {
+        while position < bytes.count {
+            let b = bytes[position]
+            if b == 0x20 || b == 0x0a || b == 0x0d || b == 0x09 { position += 1 } else { return }
+        }
+    }
+
+    mutating func scanValue(depth: Int) -> Bool {
+        guard position < bytes.count else { return false }
+        switch bytes[position] {
+        case UInt8(ascii: "{"):
+            if depth + 1 > maxDepth { return false }
+            let me = entries.count
+            entries.append(JSONTape.Entry(kind: .object, flag: false, start: position, end: position, next: 0))
+            position += 1
+            skipWhitespace()
+            if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+                position += 1
+                entries[me].next = entries.count
+                return true
+            }
+            while true {
+                guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { return false }
+                guard scanString() else { return false }
+                skipWhitespace()
+                guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { return false }
+                position += 1
+                skipWhitespace()
+                guard scanValue(depth: depth + 1) else { return false }
+                skipWhitespace()
+                guard position < bytes.count else { return false }
+                let b = bytes[position]
+                if b == UInt8(ascii: ",") { position += 1; skipWhitespace(); continue }
+                if b == UInt8(ascii: "}") {
+                    position += 1
+                    entries[me].next = entries.count
+                    return true
+                }
+                return false
+            }
+        case UInt8(ascii: "["):
+            if depth + 1 > maxDepth { return false }
+            let me = entries.count
+            entries.append(JSONTape.Entry(kind: .array, flag: false, start: position, end: position, next: 0))
+            position += 1
+            skipWhitespace()
+            if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
+                position += 1
+                entries[me].next = entries.count
+                return true
+            }
+            while true {
+                guard scanValue(depth: depth + 1) else { return false }
+                skipWhitespace()
+                guard position < bytes.count else { return false }
+                let b = bytes[position]
+                if b == UInt8(ascii: ",") { position += 1; skipWhitespace(); continue }
+                if b == UInt8(ascii: "]") {
+                    position += 1
+                    entries[me].next = entries.count
+                    return true
+                }
+                return false
+            }
+        case UInt8(ascii: "\""):
+            return scanString()
+        case UInt8(ascii: "t"):
+            guard literal("true") else { return false }
+            entries.append(JSONTape.Entry(kind: .bool, flag: true, start: 0, end: 0, next: entries.count + 1))
+            return true
+        case UInt8(ascii: "f"):
+            guard literal("false") else { return false }
+            entries.append(JSONTape.Entry(kind: .bool, flag: false, start: 0, end: 0, next: entries.count + 1))
+            return true
+        case UInt8(ascii: "n"):
+            guard literal("null") else { return false }
+            entries.append(JSONTape.Entry(kind: .null, flag: false, start: 0, end: 0, next: entries.count + 1))
+            return true
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let start = position
+            guard scanNumber() else { return false }
+            entries.append(JSONTape.Entry(kind: .number, flag: false, start: start, end: position, next: entries.count + 1))
+            return true
+        default:
+            return false
+        }
+    }
+
+    mutating func literal(_ word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        let text = word.utf8Start
+        for i in 0..<count {
+            guard position < bytes.count, bytes[position] == text[i] else { return false }
+            position += 1
+        }
+        return true
+    }
+
+    @inline(__always)
+    func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
+
+    mutating func scanNumber() -> Bool {
+        if position < bytes.count, bytes[position] == UInt8(ascii: "-") { position += 1 }
+        guard position < bytes.count, isDigit(bytes[position]) else { return false }
+        if bytes[position] == UInt8(ascii: "0") {
+            position += 1
+            if position < bytes.count, isDigit(bytes[position]) { return false }
+        } else {
+            while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+        }
+        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+            position += 1
+            guard position < bytes.count, isDigit(bytes[position]) else { return false }
+            while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+        }
+        if position < bytes.count, bytes[position] | 0x20 == UInt8(ascii: "e") {
+            position += 1
+            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") { position += 1 }
+            guard position < bytes.count, isDigit(bytes[position]) else { return false }
+            while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+        }
+        return true
+    }
+
+    mutating func hex4() -> UInt32? {
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            guard position < bytes.count else { return nil }
+            let b = bytes[position]
+            let digit: UInt32
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(b - 0x30)
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(b - 0x61 + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(b - 0x41 + 10)
+            default: return nil
+            }
+            value = value << 4 | digit
+            position += 1
+        }
+        return value
+    }
+
+    /// Whether any byte of `word` is `"`, `\`, below 0x20 or above 0x7f (exact for "any": the
+    /// zero-byte tricks can only err on bytes after a true hit).
+    @inline(__always)
+    static func hasSpecialByte(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5c)
+        let hasQuote = (quote &- ones) & ~quote & highs
+        let hasBackslash = (backslash &- ones) & ~backslash & highs
+        let hasControl = (word &- ones &* 0x20) & ~word & highs
+        return (word & highs) | hasQuote | hasBackslash | hasControl != 0
+    }
+
+    /// A string: escapes, control characters and UTF-8 checked as `JSONReader` checks them.
+    mutating func scanString() -> Bool {
+        position += 1
+        let start = position
+        var escaped = false
+        while position < bytes.count {
+            // Eight plain bytes at a time; any quote, backslash, control or non-ASCII byte stops it.
+            while position + 8 <= bytes.count, !Self.hasSpecialByte(UnsafeRawPointer(bytes.baseAddress! + position).loadUnaligned(as: UInt64.self)) {
+                position += 8
+            }
+            guard position < bytes.count else { break }
+            let b = bytes[position]
+            if b == UInt8(ascii: "\"") {
+                entries.append(JSONTape.Entry(kind: .string, flag: escaped, start: start, end: position, next: entries.count + 1))
+                position += 1
+                return true
+            }
+            if b < 0x20 { return false }
+            if b == UInt8(ascii: "\\") {
+                escaped = true
+                position += 1
+                guard position < bytes.count else { return false }
+                switch bytes[position] {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    position += 1
+                case UInt8(ascii: "u"):
+                    position += 1
+                    guard let scalar = hex4() else { return false }
+                    if scalar >= 0xd800 && scalar < 0xdc00 {
+                        guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") else {
+                            return false
+                        }
+                        position += 2
+                        guard let low = hex4(), low >= 0xdc00 && low < 0xe000 else { return false }
+                    } else if scalar >= 0xdc00 && scalar < 0xe000 {
+                        return false
+                    }
+                default:
+                    return false
+                }
+                continue
+            }
+            if b >= 0x80 {
+                let length: Int
+                var minimum: UInt32
+                var scalar: UInt32
+                switch b {
+                case 0xc2...0xdf: length = 2; scalar = UInt32(b & 0x1f); minimum = 0x80
+                case 0xe0...0xef: length = 3; scalar = UInt32(b & 0x0f); minimum = 0x800
+                case 0xf0...0xf4: length = 4; scalar = UInt32(b & 0x07); minimum = 0x10000
+                default: return false
+                }
+                guard position + length <= bytes.count else { return false }
+                for k in 1..<length {
+                    let c = bytes[position + k]
+                    guard c & 0xc0 == 0x80 else { return false }
+                    scalar = scalar << 6 | UInt32(c & 0x3f)
+                }
+                guard scalar >= minimum, scalar <= 0x10ffff, !(scalar >= 0xd800 && scalar < 0xe000) else { return false }
+                position += length
+                continue
+            }
+            position += 1
+        }
+        return false
+    }
+}
+
+/// A value of a ``JSONTape`` as adapters match on it: strings and numbers
+/// are made only when asked for.
+public enum TapeValue {
+    case null
+    case bool(Bool)
+    case number(String)
+    case string(String)
+    case array
+    case object
+}
+
+/// ``JSONCursor``'s lookups over a ``JSONTape``, with the same paths,
+/// messages and rules: optional lookups give nil for a missing or null
+/// field and throw a ``JSONFieldError`` naming the path for a wrong type.
+public struct TapeCursor {
+    let tape: JSONTape
+    let index: Int
+
+    init(tape: JSONTape, index: Int) {
+        self.tape = tape
+        self.index = index
+    }
+
+    public var kind: JSONTape.Kind { tape.kind(index) }
+
+    public var value: TapeValue {
+        switch tape.kind(index) {
+        case .null: .null
+        case .bool: .bool(tape.entries[index].flag)
+        case .number: .number(tape.text(index))
+        case .string: .string(tape.text(index))
+        case .array: .array
+        case .object: .object
+        }
+    }
+
+    public var isNull: Bool { kind == .null }
+
+    /// What the value is, as error messages name it (as ``JSONValue/typeName``).
+    public var typeName: String {
+        switch kind {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .number: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+
+    /// The field path of this value, spelled out only when an error needs it.
+    public var path: String { tape.path(of: index) }
+
+    func childPath(_ key: String) -> String {
+        let path = path
+        return path.isEmpty ? key : "\(path).\(key)"
+    }
+
+    /// Follows a dotted path (`ItemInfo.Title.DisplayValue`). Nil when any
+    /// step is missing or null; throws when a step is present but not an object.
+    public func field(_ dotted: String) throws -> TapeCursor? {
+        let result = dotted.utf8.withContiguousStorageIfAvailable { lookup($0) }
+            ?? Array(dotted.utf8).withUnsafeBufferPointer { lookup($0) }
+        return try result.get().map { TapeCursor(tape: tape, index: $0) }
+    }
+
+    /// The entry at a dotted path from this value, as ``field(_:)`` describes.
+    func lookup(_ path: UnsafeBufferPointer<UInt8>) -> Result<Int?, JSONFieldError> {
+        var current = index
+        var from = 0
+        while true {
+            var to = from
+            while to < path.count, path[to] != UInt8(ascii: ".") { to += 1 }
+            guard tape.kind(current) == .object else {
+                if tape.kind(current) == .null { return .success(nil) }
+                let at = tape.path(of: current)
+                return .failure(JSONFieldError(path: at.isEmpty ? "(root)" : at,
+                                               reason: "expected an object, found \(TapeCursor(tape: tape, index: current).typeName)"))
+            }
+            guard let found = tape.member(current, UnsafeBufferPointer(rebasing: path[from..<to])), tape.kind(found) != .null else {
+                return .success(nil)
+            }
+            current = found
+            if to == path.count { return .success(found) }
+            from = to + 1
+        }
+    }
+
+    /// A field that must be present and non-null.
+    public func required(_ dotted: String) throws -> TapeCursor {
+        guard let found = try field(dotted) else {
+            throw JSONFieldError(path: childPath(dotted), reason: "required field is missing")
+        }
+        return found
+    }
+
+    public func asString() throws -> String {
+        guard kind == .string else { throw typeError("a string") }
+        return tape.text(index)
+    }
+
+    /// An id as the platform's own digits: a JSON string, or a JSON integer kept digit for digit.
+    public func asID() throws -> String {
+        switch kind {
+        case .string:
+            let entry = tape.entries[index]
+            guard entry.end > entry.start else { throw JSONFieldError(path: path, reason: "expected a non-empty id, found an empty string") }
+            return tape.text(index)
+        case .number:
+            let n = tape.text(index)
+            guard n.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+                throw JSONFieldError(path: path, reason: "expected an integer id, found the number \(n)")
+            }
+            return n
+        default:
+            throw typeError("an id (string or integer)")
+        }
+    }
+
+    /// A number's literal text; numeric strings are accepted as platforms mix both.
+    public func asNumberText() throws -> String {
+        switch kind {
+        case .number: return tape.text(index)
+        case .string:
+            let s = tape.text(index)
+            guard JSONReader.isNumberLiteral(s) else { throw typeError("a number") }
+            return s
+        default: throw typeError("a number")
+        }
+    }
+
+    public func asObject() throws -> TapeCursor {
+        guard kind == .object else { throw typeError("an object") }
+        return self
+    }
+
+    public func asArray() throws -> [TapeCursor] {
+        guard kind == .array else { throw typeError("an array") }
+        return tape.children(index).map { TapeCursor(tape: tape, index: $0) }
+    }
+
+    /// An object's members in order, with their keys.
+    public func members() -> [(key: String, value: TapeCursor)] {
+        guard kind == .object else { return [] }
+        return tape.children(index).map { (tape.text($0 - 1), TapeCursor(tape: tape, index: $0)) }
+    }
+
+    public func typeError(_ expected: String) -> JSONFieldError {
+        let path = path
+        return JSONFieldError(path: path.isEmpty ? "(root)" : path, reason: "expected \(expected), found \(typeName)")
+    }
+
+    // Optional typed lookups: nil when missing or null, throw on a wrong type.
+
+    public func string(_ dotted: String) throws -> String? { try field(dotted)?.asString() }
+    public func id(_ dotted: String) throws -> String? { try field(dotted)?.asID() }
+    public func numberText(_ dotted: String) throws -> String? { try field(dotted)?.asNumberText() }
+    public func object(_ dotted: String) throws -> TapeCursor? { try field(dotted)?.asObject() }
+    public func array(_ dotted: String) throws -> [TapeCursor] { try field(dotted)?.asArray() ?? [] }
+
+    /// An array of strings (`tags[]`); a non-string element is an error naming its index.
+    public func strings(_ dotted: String) throws -> [String] { try array(dotted).map { try $0.asString() } }
+
+    public func requiredString(_ dotted: String) throws -> String { try required(dotted).asString() }
+    public func requiredID(_ dotted: String) throws -> String { try required(dotted).asID() }
+}

@@ -67,15 +67,21 @@ public struct PDQHash: Hashable, Sendable {
 /// differs in at most `threshold / 16` bits. So a query probes, for every
 /// chunk, each table bucket within that small radius (radius 1 for the
 /// default threshold 31: 17 buckets a chunk, 272 in all), and checks the full
-/// distance of the candidates it finds. Exact for every threshold; fast while
-/// buckets stay small (about n / 65536 entries for well-spread hashes).
+/// distance of the candidates it finds. Exact for every threshold.
+///
+/// The cost is in the candidates: about 272 · n / 65536 of them (4,000 at a
+/// million pictures), each a full distance. So buckets are plain arrays
+/// indexed by chunk value (no hashing), probes are precomputed XOR masks,
+/// and only candidates within the threshold pay for deduplication and the
+/// removed-entry check.
 ///
 /// Entries are opaque `Int64` payloads (cross-link stores item row ids).
 public struct MultiIndexHashIndex: Sendable {
     public let threshold: Int
-    private let probeRadius: Int
-    /// One table per chunk: chunk value → positions in `hashes`.
-    private var tables: [[UInt16: [Int32]]]
+    /// Every 16-bit value within the probe radius of 0: a chunk's probes are `chunk ^ mask`.
+    private let probeMasks: [UInt16]
+    /// 16 tables of 65,536 buckets, flattened: bucket `chunkIndex << 16 | chunkValue` → positions in `hashes`.
+    private var buckets: [[Int32]]
     private var hashes: [PDQHash] = []
     private var payloads: [Int64] = []
     private var removed: Set<Int32> = []
@@ -84,8 +90,9 @@ public struct MultiIndexHashIndex: Sendable {
     public init(threshold: Int) {
         precondition((0...255).contains(threshold), "PDQ threshold must be within 0...255")
         self.threshold = threshold
-        self.probeRadius = threshold / 16
-        self.tables = Array(repeating: [:], count: 16)
+        let radius = threshold / 16
+        self.probeMasks = (0...UInt16.max).filter { $0.nonzeroBitCount <= radius }
+        self.buckets = Array(repeating: [], count: 16 << 16)
     }
 
     public var count: Int { hashes.count - removed.count }
@@ -96,7 +103,7 @@ public struct MultiIndexHashIndex: Sendable {
         payloads.append(payload)
         positionsByPayload[payload, default: []].append(position)
         for chunkIndex in 0..<16 {
-            tables[chunkIndex][hash.chunk(chunkIndex), default: []].append(position)
+            buckets[chunkIndex << 16 | Int(hash.chunk(chunkIndex))].append(position)
         }
     }
 
@@ -109,32 +116,30 @@ public struct MultiIndexHashIndex: Sendable {
 
     /// Every entry within the threshold: payload and distance, nearest first.
     public func search(_ query: PDQHash) -> [(payload: Int64, distance: Int)] {
-        var seen = Set<Int32>()
-        var found: [(payload: Int64, distance: Int)] = []
-        for chunkIndex in 0..<16 {
-            let table = tables[chunkIndex]
-            forEachNeighbour(of: query.chunk(chunkIndex), radius: probeRadius) { probe in
-                guard let positions = table[probe] else { return }
-                for position in positions where !removed.contains(position) && seen.insert(position).inserted {
-                    let distance = hashes[Int(position)].distance(to: query)
-                    if distance <= threshold {
-                        found.append((payloads[Int(position)], distance))
+        var matches: [(position: Int32, distance: Int)] = []
+        let threshold = self.threshold
+        buckets.withUnsafeBufferPointer { buckets in
+            hashes.withUnsafeBufferPointer { hashes in
+                for chunkIndex in 0..<16 {
+                    let chunk = query.chunk(chunkIndex)
+                    let table = chunkIndex << 16
+                    for mask in probeMasks {
+                        buckets[table | Int(chunk ^ mask)].withUnsafeBufferPointer { positions in
+                            for position in positions {
+                                let distance = hashes[Int(position)].distance(to: query)
+                                if distance <= threshold { matches.append((position, distance)) }
+                            }
+                        }
                     }
                 }
             }
         }
-        return found.sorted { ($0.distance, $0.payload) < ($1.distance, $1.payload) }
-    }
-
-    /// Calls `body` with every 16-bit value within `radius` bits of `value`.
-    private func forEachNeighbour(of value: UInt16, radius: Int, _ body: (UInt16) -> Void) {
-        func flip(_ current: UInt16, from bit: Int, left: Int) {
-            body(current)
-            guard left > 0 else { return }
-            for next in bit..<16 {
-                flip(current ^ (1 << UInt16(next)), from: next + 1, left: left - 1)
-            }
+        // A match shares several chunks with the query: keep it once.
+        var seen = Set<Int32>()
+        var found: [(payload: Int64, distance: Int)] = []
+        for match in matches where !removed.contains(match.position) && seen.insert(match.position).inserted {
+            found.append((payloads[Int(match.position)], match.distance))
         }
-        flip(value, from: 0, left: radius)
+        return found.sorted { ($0.distance, $0.payload) < ($1.distance, $1.payload) }
     }
 }

@@ -149,6 +149,30 @@ struct CrossLinkBenchmark: AsyncParsableCommand {
         print("  normalize (same run, \(raw.count) raw lines of 9 platforms): \(normalized) items in \(format(normalizeSeconds)) s wall, \(format(normalizeCPU)) s CPU: \(Int(normalizePerSecond)) items/s (\(Int(Double(normalized) / normalizeCPU)) per CPU second)")
         print("  ratio cross-link findings/s / normalize items/s: \(String(format: "%.3f", findingsPerSecond / normalizePerSecond)) wall, \(String(format: "%.3f", (Double(findings) / crossLinkCPU) / (Double(normalized) / normalizeCPU))) CPU")
         print("  peak RSS: \(Int(preloadPeak)) MB after preload, \(Int(peakResidentMegabytes())) MB at the end")
+
+        // Findings amplification: every member whose findings changed is re-emitted with the cluster's edges.
+        let growth = try clusterGrowth(upTo: 100, reporting: [10, 25, 50, 100])
+        print("  cluster growth (a chain of items sharing phone numbers; what the k-th member joining emits):")
+        for row in growth {
+            print("    k = \(row.size): \(row.findings) findings, \(row.bytes / 1024) KiB (\(row.bytes / row.findings) bytes each)")
+        }
+    }
+
+    /// Grows one cluster to `size` members, each joining through a phone number it shares with the one before.
+    func clusterGrowth(upTo size: Int, reporting: Set<Int>) throws -> [(size: Int, findings: Int, bytes: Int)] {
+        let engine = try CrossLinkEngine(path: nil)
+        var rows: [(size: Int, findings: Int, bytes: Int)] = []
+        for k in 1...size {
+            var item = Item(platform: k % 2 == 0 ? "amazon" : "instagram", itemID: "chain\(k)", kind: k % 2 == 0 ? .listing : .post,
+                            account: Account(handle: "chainseller\(k)"), text: "Chain item \(k) about a bracelet")
+            item.contacts = [Contact(kind: .whatsapp, value: "+1555\(2_000_000 + k)"), Contact(kind: .whatsapp, value: "+1555\(2_000_000 + k + 1)")]
+            if k == 1 { item.signals = [Signal(brand: "cartier", signal: .brandTerm, rule: "exact", matched: "Cartier")] }
+            let outputs = try engine.ingest(item)
+            if reporting.contains(k) {
+                rows.append((k, outputs.count, try outputs.reduce(0) { $0 + (try TopicJSON.encode($1)).count }))
+            }
+        }
+        return rows
     }
 
     func readOnly() -> Configuration {

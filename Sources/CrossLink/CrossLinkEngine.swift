@@ -52,8 +52,9 @@ public final class CrossLinkEngine {
         let handles = try store.allHandleKeys()
         var variants = HandleVariantIndex(capacity: handles.count * 12)
         for handle in handles {
-            for variant in extractor.fuzzyVariants(ofNormalized: String(handle.key.dropFirst(CrossLinkStore.handlePrefix.count))) {
-                try variants.insert(HandleVariantIndex.hash(variant), item: handle.item)
+            let normalized = String(handle.key.dropFirst(CrossLinkStore.handlePrefix.count))
+            for hash in HandleVariantIndex.variantHashes(ofNormalized: normalized, extractor: extractor) {
+                try variants.insert(hash, item: handle.item)
             }
         }
         self.handleVariants = variants
@@ -85,8 +86,8 @@ public final class CrossLinkEngine {
                 }
                 try CrossLinkStore.updateItem(id: id, json: json, db)
                 if let handle = try CrossLinkStore.handleKey(ofItem: id, db) {
-                    removedVariants = extractor.fuzzyVariants(ofNormalized: String(handle.key.dropFirst(CrossLinkStore.handlePrefix.count)))
-                        .map(HandleVariantIndex.hash)
+                    removedVariants = HandleVariantIndex.variantHashes(
+                        ofNormalized: String(handle.key.dropFirst(CrossLinkStore.handlePrefix.count)), extractor: extractor)
                 }
                 removedPayloads = try CrossLinkStore.detach(id: id, db).map { CrossLinkEngine.payload(item: id, position: $0) }
                 affectedClusters.insert(existing.cluster)

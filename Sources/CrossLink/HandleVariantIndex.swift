@@ -36,14 +36,46 @@ struct HandleVariantIndex {
     /// The hash of a `handle~…` link key: FNV-1a over its UTF-8 bytes, then a
     /// 64-bit finaliser to spread the bits over the table. Never 0 (the empty slot).
     static func hash(_ key: String) -> UInt64 {
-        var value: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in key.utf8 {
-            value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-        }
-        value = (value ^ (value >> 33)) &* 0xff51_afd7_ed55_8ccd
+        var value = fnvOffset
+        for byte in key.utf8 { value = fnvStep(value, byte) }
+        return finish(value)
+    }
+
+    private static let fnvOffset: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    @inline(__always)
+    private static func fnvStep(_ value: UInt64, _ byte: UInt8) -> UInt64 {
+        (value ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+    }
+
+    private static func finish(_ fnv: UInt64) -> UInt64 {
+        var value = (fnv ^ (fnv >> 33)) &* 0xff51_afd7_ed55_8ccd
         value = (value ^ (value >> 33)) &* 0xc4ce_b9fe_1a85_ec53
         value ^= value >> 33
         return value == empty ? 1 : value
+    }
+
+    /// The hashes of ``LinkKeyExtractor/fuzzyVariants(ofNormalized:)`` without building
+    /// the strings (opening a state hashes about 12 a handle, a million handles).
+    /// A variant that two deletions give is hashed twice; ``insert(_:item:)`` keeps it once.
+    static func variantHashes(ofNormalized normalized: String, extractor: LinkKeyExtractor) -> [UInt64] {
+        let bytes = Array(normalized.utf8)
+        // Normalised handles are ASCII letters and digits; anything else takes the string path.
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return extractor.fuzzyVariants(ofNormalized: normalized).map(hash) }
+        guard bytes.count >= extractor.minimumFuzzyHandleLength else { return [] }
+        var prefix = fnvOffset
+        for byte in LinkKeyExtractor.fuzzyPrefix.utf8 { prefix = fnvStep(prefix, byte) }
+        var hashes: [UInt64] = []
+        hashes.reserveCapacity(bytes.count + 1)
+        var whole = prefix
+        for byte in bytes { whole = fnvStep(whole, byte) }
+        hashes.append(finish(whole))
+        for skipped in bytes.indices {
+            var value = prefix
+            for index in bytes.indices where index != skipped { value = fnvStep(value, bytes[index]) }
+            hashes.append(finish(value))
+        }
+        return hashes
     }
 
     /// Item row ids live in 32 bits here (4 billion items; the SQLite file would be terabytes first).

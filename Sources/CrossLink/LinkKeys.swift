@@ -145,8 +145,11 @@ public struct LinkKeyExtractor: Sendable {
             variant.remove(at: index)
             variants.insert(String(variant))
         }
-        return variants.sorted().map { "handle~\($0)" }
+        return variants.sorted().map { LinkKeyExtractor.fuzzyPrefix + $0 }
     }
+
+    /// The key space of one-letter variants of handles.
+    static let fuzzyPrefix = "handle~"
 
     // MARK: Links
 

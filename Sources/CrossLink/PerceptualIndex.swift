@@ -71,14 +71,14 @@ public struct PDQHash: Hashable, Sendable {
 ///
 /// The cost is in the candidates: about 272 · n / 65536 of them (4,000 at a
 /// million pictures). Fetching each one's hash from a large array is a cache
-/// miss, so a bucket entry carries 128 other bits of its hash (the two words
-/// without the bucket's chunk) next to its position: their distance is a lower
-/// bound of the full one, and for unrelated pictures it is already over the
-/// threshold (about 64 of 128 bits differ), so nearly every candidate is
-/// rejected while reading its bucket front to back. Buckets are plain arrays
+/// miss, so a bucket entry carries 96 other bits of its hash (from the words
+/// without the bucket's chunk) next to its position, 16 bytes in all: their
+/// distance is a lower bound of the full one, and for unrelated pictures it is
+/// already over the threshold (about 48 of 96 bits differ; 31 or fewer for 1 in
+/// 3,000), so nearly every candidate is rejected while reading its bucket front to back. Buckets are plain arrays
 /// indexed by chunk value (no hashing), probes are precomputed XOR masks, and
 /// only candidates within the threshold pay for deduplication and the
-/// removed-entry check. Memory: about 420 bytes per picture (and the
+/// removed-entry check. Memory: about 300 bytes per picture (and the
 /// buckets' spare capacity).
 ///
 /// Entries are opaque `Int64` payloads (cross-link stores item row ids).
@@ -87,7 +87,8 @@ public struct MultiIndexHashIndex: Sendable {
     /// Every 16-bit value within the probe radius of 0: a chunk's probes are `chunk ^ mask`.
     private let probeMasks: [UInt16]
     /// 16 tables of 65,536 buckets, flattened: bucket `chunkIndex << 16 | chunkValue` holds, per entry,
-    /// three words: the two hash words without that chunk (``filterWords(_:chunkIndex:)``) and the position in `hashes`.
+    /// two words: a hash word without that chunk, and 32 bits of another above the position in `hashes`
+    /// (``filterWords(_:chunkIndex:)``).
     private var buckets: [[UInt64]]
     private var hashes: [PDQHash] = []
     private var payloads: [Int64] = []
@@ -113,12 +114,14 @@ public struct MultiIndexHashIndex: Sendable {
             let (a, b) = Self.filterWords(hash, chunkIndex: chunkIndex)
             let bucket = chunkIndex << 16 | Int(hash.chunk(chunkIndex))
             buckets[bucket].append(a)
-            buckets[bucket].append(b)
-            buckets[bucket].append(UInt64(position))
+            buckets[bucket].append(b & Self.highHalf | UInt64(UInt32(position)))
         }
     }
 
-    /// The two words of a hash that do not hold chunk `chunkIndex` (words 2 and 3 for chunks 0...7, else 0 and 1).
+    private static let highHalf: UInt64 = 0xffff_ffff_0000_0000
+
+    /// The two words of a hash that do not hold chunk `chunkIndex` (words 2 and 3 for chunks 0...7, else 0 and 1);
+    /// entries keep the first and the high half of the second.
     static func filterWords(_ hash: PDQHash, chunkIndex: Int) -> (UInt64, UInt64) {
         chunkIndex < 8 ? (hash.words.2, hash.words.3) : (hash.words.0, hash.words.1)
     }
@@ -139,18 +142,20 @@ public struct MultiIndexHashIndex: Sendable {
                 for chunkIndex in 0..<16 {
                     let chunk = query.chunk(chunkIndex)
                     let table = chunkIndex << 16
-                    let (queryA, queryB) = Self.filterWords(query, chunkIndex: chunkIndex)
+                    let (queryA, queryWordB) = Self.filterWords(query, chunkIndex: chunkIndex)
+                    let queryB = queryWordB & Self.highHalf
                     for mask in probeMasks {
                         buckets[table | Int(chunk ^ mask)].withUnsafeBufferPointer { entries in
                             var index = 0
-                            while index + 2 < entries.count {
-                                let bound = (entries[index] ^ queryA).nonzeroBitCount + (entries[index + 1] ^ queryB).nonzeroBitCount
+                            while index + 1 < entries.count {
+                                let bound = (entries[index] ^ queryA).nonzeroBitCount
+                                    + ((entries[index + 1] & Self.highHalf) ^ queryB).nonzeroBitCount
                                 if bound <= threshold {
-                                    let position = Int32(truncatingIfNeeded: entries[index + 2])
+                                    let position = Int32(truncatingIfNeeded: entries[index + 1] & 0xffff_ffff)
                                     let distance = hashes[Int(position)].distance(to: query)
                                     if distance <= threshold { matches.append((position, distance)) }
                                 }
-                                index += 3
+                                index += 2
                             }
                         }
                     }

@@ -69,6 +69,14 @@ import Transport
         #expect(linked > 0)
     }
 
+    @Test(arguments: ["goldscrewstudio", "aabbccdd", "user1a2b3c4d", "seller", "mississippi"])
+    func variantHashesAreTheHashesOfTheVariantKeys(normalized: String) {
+        let extractor = LinkKeyExtractor()
+        let fromKeys = Set(extractor.fuzzyVariants(ofNormalized: normalized).map(HandleVariantIndex.hash))
+        #expect(Set(HandleVariantIndex.variantHashes(ofNormalized: normalized, extractor: extractor)) == fromKeys)
+        #expect(fromKeys.isEmpty == (normalized.count < extractor.minimumFuzzyHandleLength))
+    }
+
     @Test func handleVariantsRebuiltOnOpenMatchThoseBuiltItemByItem() async throws {
         let directory = try Fixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

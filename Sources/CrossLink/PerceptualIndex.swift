@@ -137,7 +137,25 @@ public struct MultiIndexHashIndex: Sendable {
     public func search(_ query: PDQHash) -> [(payload: Int64, distance: Int)] {
         var matches: [(position: Int32, distance: Int)] = []
         let threshold = self.threshold
+        var touched = 0
         buckets.withUnsafeBufferPointer { buckets in
+            // At a million pictures the cost is the 272 probed buckets, each a cache miss (and a
+            // TLB miss) far away: read one word of every cache line of them first, in a loop whose
+            // loads do not depend on each other, so the processor has many misses in flight at
+            // once; the scan below then finds them in cache.
+            for chunkIndex in 0..<16 {
+                let chunk = query.chunk(chunkIndex)
+                let table = chunkIndex << 16
+                for mask in probeMasks {
+                    buckets[table | Int(chunk ^ mask)].withUnsafeBufferPointer { entries in
+                        var index = 0
+                        while index < entries.count {
+                            touched &+= Int(truncatingIfNeeded: entries[index])
+                            index += 8
+                        }
+                    }
+                }
+            }
             hashes.withUnsafeBufferPointer { hashes in
                 for chunkIndex in 0..<16 {
                     let chunk = query.chunk(chunkIndex)
@@ -162,6 +180,7 @@ public struct MultiIndexHashIndex: Sendable {
                 }
             }
         }
+        if touched == Int.min { matches.removeAll() }  // keeps the reads above (never true for real data)
         // A match shares several chunks with the query: keep it once.
         var seen = Set<Int32>()
         var found: [(payload: Int64, distance: Int)] = []

@@ -9,6 +9,9 @@ import Glibc
 /// Cross-link's durable state, one SQLite file: the items seen (as last
 /// received, to re-emit their findings), their link keys, pictures, evidence
 /// edges, cluster of each item, and the input offsets the state reflects.
+/// Two indexes live in memory only, rebuilt from this file when the state opens:
+/// the near-duplicate index of pictures (``MultiIndexHashIndex``) and the
+/// one-letter variants of handles (``HandleVariantIndex``, from the `handle:` keys).
 ///
 /// Writes of a batch share one transaction that ``commit(offsets:)`` closes
 /// together with the offsets, after the batch's outputs were delivered: a

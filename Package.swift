@@ -25,7 +25,12 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Transport", dependencies: ["TouchstoneCore"]),
-        .target(name: "EmbeddedLog", dependencies: ["TouchstoneCore", "Transport"]),
+        .target(name: "CCRC32C"),
+        .target(name: "EmbeddedLog", dependencies: ["TouchstoneCore", "Transport", "CCRC32C"], swiftSettings: [
+            // The append path touches buffer fields per record; dynamic exclusivity checks on them
+            // cost more than the framing itself. Every buffer is only touched under one lock or queue.
+            .unsafeFlags(["-enforce-exclusivity=unchecked"]),
+        ]),
         .systemLibrary(
             name: "CRDKafka",
             pkgConfig: "rdkafka",
@@ -87,7 +92,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "touchstone-bench", dependencies: [
-            "Pipeline", "Materializer", "HashImages",
+            "Pipeline", "Materializer", "HashImages", "TouchstoneTestKit",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

@@ -1,7 +1,13 @@
+import CCRC32C
+
 /// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum Kafka,
-/// iSCSI and ext4 use. Slicing-by-8: eight 256-entry tables let the loop
-/// consume eight bytes per step, several times faster than byte-at-a-time.
+/// iSCSI and ext4 use. On CPUs with a CRC-32C instruction (x86-64 SSE4.2,
+/// ARMv8 CRC32) it runs there, several times faster; elsewhere slicing-by-8:
+/// eight 256-entry tables let the loop consume eight bytes per step.
 public enum CRC32C {
+    /// Whether ``update(_:_:)`` uses the CPU's instruction.
+    public static let usesHardware = touchstone_crc32c_hardware_available() != 0
+
     static let tables: [[UInt32]] = {
         let polynomial: UInt32 = 0x82F6_3B78
         var tables = [[UInt32]](repeating: [UInt32](repeating: 0, count: 256), count: 8)
@@ -33,7 +39,14 @@ public enum CRC32C {
     public static func checksum(_ buffer: UnsafeRawBufferPointer) -> UInt32 { update(0, buffer) }
 
     /// Continues a checksum: `update(checksum(a), b) == checksum(a + b)`.
+    @inline(__always)
     public static func update(_ crc: UInt32, _ buffer: UnsafeRawBufferPointer) -> UInt32 {
+        guard usesHardware, let base = buffer.baseAddress else { return softwareUpdate(crc, buffer) }
+        return ~touchstone_crc32c_hardware_update(~crc, base, buffer.count)
+    }
+
+    /// The table-driven checksum, for CPUs without the instruction (and to test the instruction against).
+    public static func softwareUpdate(_ crc: UInt32, _ buffer: UnsafeRawBufferPointer) -> UInt32 {
         let t = flat
         var crc = ~crc
         var count = buffer.count

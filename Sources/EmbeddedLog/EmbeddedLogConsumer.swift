@@ -117,7 +117,9 @@ actor EmbeddedLogConsumer: MessageConsumer {
         rotation = (rotation + 1) % partitions.count
         for index in 0..<partitions.count where out.count < max {
             let partition = partitions[(rotation + index) % partitions.count]
-            out += try readers[partition]!.read(max: max - out.count)
+            let read = try readers[partition]!.read(max: max - out.count)
+            // The first non-empty read is taken whole: appending would copy every message.
+            if out.isEmpty { out = read } else { out += read }
         }
         return out
     }

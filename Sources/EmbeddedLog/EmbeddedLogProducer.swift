@@ -11,13 +11,14 @@ import Transport
 /// (backpressure instead of an error or unbounded memory).
 final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
     private struct State {
-        /// Records waiting to be written, per partition.
-        var batches: [TopicPartition: FrameBuffer] = [:]
+        /// Records waiting to be written: per topic, each partition's batch still being filled.
+        var topics: [String: TopicBatches] = [:]
+        /// The topic the previous message went to: most messages go where the last one did.
+        var lastTopic: TopicBatches?
+        /// Full batches waiting to be written, in the order they filled (before any open batch of their partition).
+        var ready: [(position: TopicPartition, buffer: FrameBuffer)] = []
         /// Topic settings, loaded once per topic.
         var settings: [String: TopicSettings] = [:]
-        /// The batch the previous send went to: most sends go where the last one did.
-        var lastBatch: (position: TopicPartition, buffer: FrameBuffer)?
-        var lastSettings: TopicSettings?
         /// Written batch buffers kept for reuse.
         var spareBuffers: [FrameBuffer] = []
         /// Bytes buffered plus bytes being written.
@@ -37,6 +38,19 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
         var nextSpreadPartition = 0
         /// How often `send` had to wait for buffer space (for tests and diagnostics).
         var backpressureWaits = 0
+    }
+
+    /// One topic's open batches, a slot per partition. Only touched under the state lock.
+    private final class TopicBatches {
+        let name: String
+        let partitions: Int32
+        var open: [FrameBuffer?]
+
+        init(settings: TopicSettings) {
+            name = settings.name
+            partitions = settings.partitions
+            open = Array(repeating: nil, count: Int(settings.partitions))
+        }
     }
 
     private let transport: EmbeddedLogTransport
@@ -59,107 +73,177 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
     }
 
     func send(_ message: OutgoingMessage) async throws {
-        let timestamp = message.timestamp ?? Clock.nowMilliseconds()
+        let now = Clock.nowMilliseconds()
         while true {
-            enum Outcome { case accepted(scheduleNow: Bool, scheduleLater: Bool), full, failed(TransportError), needSettings }
-            let outcome: Outcome = try state.withLock { state in
-                if state.closed { return .failed(TransportError(.closed, "send on a closed producer")) }
-                let settings: TopicSettings
-                if let last = state.lastSettings, last.name == message.topic {
-                    settings = last
-                } else {
-                    guard let found = state.settings[message.topic] else { return .needSettings }
-                    settings = found
-                    state.lastSettings = found
-                }
-                if state.bufferedBytes >= options.bufferBytes { return .full }
-                let partition: Int32
-                if let explicit = message.partition {
-                    guard explicit >= 0 && explicit < settings.partitions else {
-                        return .failed(TransportError(.unknownPartition, "topic '\(message.topic)' has partitions 0..<\(settings.partitions); cannot send to \(explicit)"))
-                    }
-                    partition = explicit
-                } else if let key = message.key {
-                    partition = Murmur2Partitioner.partition(key: key, partitions: settings.partitions)
-                } else {
-                    state.nextSpreadPartition &+= 1
-                    partition = Int32(state.nextSpreadPartition % Int(settings.partitions))
-                }
-                let position = TopicPartition(topic: message.topic, partition: partition)
-                let buffer: FrameBuffer
-                if let last = state.lastBatch, last.position == position {
-                    buffer = last.buffer
-                } else if let existing = state.batches[position] {
-                    buffer = existing
-                    state.lastBatch = (position, existing)
-                } else {
-                    buffer = state.spareBuffers.popLast() ?? FrameBuffer(capacity: options.batchBytes + 4096)
-                    state.batches[position] = buffer
-                    state.lastBatch = (position, buffer)
-                }
-                let size = try buffer.append(timestamp: timestamp, key: message.key, value: message.value, headers: message.headers)
-                state.bufferedBytes += size
-                state.waitingBytes += size
-                state.accepted += 1
-                if state.drainScheduled { return .accepted(scheduleNow: false, scheduleLater: false) }
-                if state.waitingBytes >= options.batchBytes {
-                    state.drainScheduled = true
-                    return .accepted(scheduleNow: true, scheduleLater: false)
-                }
-                if state.lingerArmed { return .accepted(scheduleNow: false, scheduleLater: false) }
-                state.lingerArmed = true
-                return .accepted(scheduleNow: false, scheduleLater: true)
+            let step = try acceptUnderLock(CollectionOfOne(message), from: 0, defaultTimestamp: now)
+            startDrains(step)
+            if step.next == 1 { return }
+            try await handleStop(step.outcome)
+        }
+    }
+
+    func send(contentsOf messages: [OutgoingMessage]) async throws {
+        let now = Clock.nowMilliseconds()
+        var next = 0
+        while next < messages.count {
+            let step = try acceptUnderLock(messages, from: next, defaultTimestamp: now)
+            startDrains(step)
+            next = step.next
+            if next < messages.count { try await handleStop(step.outcome) }
+        }
+    }
+
+    private enum Acceptance { case accepted, full, failed(TransportError), needSettings(String) }
+
+    /// What one turn under the lock did: how far it got, why it stopped, and which drain it asks for.
+    private struct Step {
+        var next: Int
+        var outcome: Acceptance
+        var drainNow: Bool
+        var drainLater: Bool
+    }
+
+    /// Frames messages from `first` on into their partitions' batches, as many as fit in the buffer,
+    /// under one lock. The messages are borrowed through the pointer, never copied per record.
+    @inline(__always)
+    private func acceptUnderLock<Messages: RandomAccessCollection<OutgoingMessage>>(_ messages: Messages, from first: Int, defaultTimestamp: Int64) throws -> Step where Messages.Index == Int {
+        try state.withLock { state -> Step in
+            var step = Step(next: first, outcome: .accepted, drainNow: false, drainLater: false)
+            while step.next < messages.count {
+                step.outcome = try accept(messages[step.next], defaultTimestamp: defaultTimestamp, into: &state)
+                guard case .accepted = step.outcome else { break }
+                step.next += 1
             }
-            switch outcome {
-            case .accepted(let now, let later):
-                if now { queue.async { self.drain() } }
-                if later {
-                    let delay = options.linger.components
-                    let nanoseconds = Int(delay.seconds) * 1_000_000_000 + Int(delay.attoseconds / 1_000_000_000)
-                    queue.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) {
-                        self.state.withLock { $0.lingerArmed = false }
-                        self.drain()
-                    }
-                }
-                return
-            case .failed(let error):
-                throw error
-            case .needSettings:
-                let loaded = try transport.settings(message.topic)
-                state.withLock { $0.settings[message.topic] = loaded }
-            case .full:
-                await withCheckedContinuation { continuation in
-                    let resumeNow = state.withLock { state -> Bool in
-                        if state.bufferedBytes < options.bufferBytes || state.closed { return true }
-                        state.backpressureWaits += 1
-                        state.spaceWaiters.append(continuation)
-                        return false
-                    }
-                    if resumeNow { continuation.resume() }
-                }
+            if state.drainScheduled { return step }
+            if state.waitingBytes >= options.batchBytes {
+                state.drainScheduled = true
+                step.drainNow = true
+            } else if !state.lingerArmed {
+                state.lingerArmed = true
+                step.drainLater = true
+            }
+            return step
+        }
+    }
+
+    /// Starts the drains a step asked for.
+    private func startDrains(_ step: Step) {
+        if step.drainNow { queue.async { self.drain() } }
+        if step.drainLater {
+            let delay = options.linger.components
+            let nanoseconds = Int(delay.seconds) * 1_000_000_000 + Int(delay.attoseconds / 1_000_000_000)
+            queue.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) {
+                self.state.withLock { $0.lingerArmed = false }
+                self.drain()
             }
         }
+    }
+
+    /// Deals with why a step stopped before the last message: a failure is thrown, missing
+    /// topic settings are loaded, a full buffer is waited out. (Not on the path of a step
+    /// that took every message: an async call per send costs more than framing the record.)
+    private func handleStop(_ outcome: Acceptance) async throws {
+        switch outcome {
+        case .accepted:
+            break
+        case .failed(let error):
+            throw error
+        case .needSettings(let topic):
+            let loaded = try transport.settings(topic)
+            state.withLock { $0.settings[topic] = loaded }
+        case .full:
+            await withCheckedContinuation { continuation in
+                let resumeNow = state.withLock { state -> Bool in
+                    if state.bufferedBytes < options.bufferBytes || state.closed { return true }
+                    state.backpressureWaits += 1
+                    state.spaceWaiters.append(continuation)
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        }
+    }
+
+    /// Frames one message into its partition's open batch, under the lock. A batch that
+    /// reaches `batchBytes` moves to `ready`, so that a slow writer never makes one batch
+    /// grow (and be copied) without bound.
+    @inline(__always)
+    private func accept(_ message: borrowing OutgoingMessage, defaultTimestamp: Int64, into state: inout State) throws -> Acceptance {
+        if state.closed { return .failed(TransportError(.closed, "send on a closed producer")) }
+        let topic: TopicBatches
+        if let last = state.lastTopic, last.name == message.topic {
+            topic = last
+        } else if let known = state.topics[message.topic] {
+            topic = known
+            state.lastTopic = known
+        } else {
+            guard let settings = state.settings[message.topic] else { return .needSettings(message.topic) }
+            topic = TopicBatches(settings: settings)
+            state.topics[message.topic] = topic
+            state.lastTopic = topic
+        }
+        if state.bufferedBytes >= options.bufferBytes { return .full }
+        let partition: Int32
+        if let explicit = message.partition {
+            guard explicit >= 0 && explicit < topic.partitions else {
+                return .failed(TransportError(.unknownPartition, "topic '\(message.topic)' has partitions 0..<\(topic.partitions); cannot send to \(explicit)"))
+            }
+            partition = explicit
+        } else if let key = message.key {
+            partition = Murmur2Partitioner.partition(key: key, partitions: topic.partitions)
+        } else {
+            state.nextSpreadPartition &+= 1
+            partition = Int32(state.nextSpreadPartition % Int(topic.partitions))
+        }
+        let buffer: FrameBuffer
+        if let open = topic.open[Int(partition)] {
+            buffer = open
+        } else {
+            buffer = state.spareBuffers.popLast() ?? FrameBuffer(capacity: options.batchBytes + 4096)
+            topic.open[Int(partition)] = buffer
+        }
+        let size = try buffer.append(timestamp: message.timestamp ?? defaultTimestamp, key: message.key, value: message.value, headers: message.headers)
+        state.bufferedBytes += size
+        state.waitingBytes += size
+        state.accepted += 1
+        if buffer.count >= options.batchBytes {
+            state.ready.append((TopicPartition(topic: topic.name, partition: partition), buffer))
+            topic.open[Int(partition)] = nil
+        }
+        return .accepted
     }
 
     /// Writes everything buffered, on `queue`.
     private func drain() {
         let (batches, target, wantsSync) = state.withLock { state in
-            let batches = state.batches
-            state.batches = [:]
-            state.lastBatch = nil
+            var batches = state.ready
+            state.ready = []
+            for topic in state.topics.values {
+                for (partition, open) in topic.open.enumerated() {
+                    guard let open else { continue }
+                    batches.append((TopicPartition(topic: topic.name, partition: Int32(partition)), open))
+                    topic.open[partition] = nil
+                }
+            }
             state.waitingBytes = 0
             state.drainScheduled = false
             return (batches, state.accepted, !state.flushWaiters.isEmpty)
         }
-        var bytes = 0
+        // Each partition's batches in the order they filled, written under one lock.
+        var byPartition: [TopicPartition: [FrameBuffer]] = [:]
+        var partitionOrder: [TopicPartition] = []
+        for (position, batch) in batches {
+            if byPartition[position] == nil { partitionOrder.append(position) }
+            byPartition[position, default: []].append(batch)
+        }
+        let bytes = batches.reduce(0) { $0 + $1.buffer.count }
         var failure: TransportError?
-        for (position, batch) in batches.sorted(by: { $0.key < $1.key }) {
-            bytes += batch.count
-            guard failure == nil else { continue }
+        for position in partitionOrder where failure == nil {
+            let buffers = byPartition[position]!
             do {
                 let appender = try appender(for: position)
-                batch.seal()
-                try appender.append(batch.bytes, count: batch.records)
+                for buffer in buffers { buffer.seal() }
+                try appender.append(buffers.map { ($0.bytes, $0.records) })
             } catch {
                 failure = error as? TransportError
                     ?? TransportError(.io, "cannot append to \(position): \(error)")
@@ -175,7 +259,9 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
         let (spaceWaiters, done, scheduleAgain) = state.withLock { state in
             state.bufferedBytes -= bytes
             state.written = target
-            for batch in batches.values where state.spareBuffers.count < 4 {
+            // Keep enough written buffers to refill the whole buffer without new allocations
+            // (large allocations are fresh mappings: page faults on every batch).
+            for (_, batch) in batches where state.spareBuffers.count < options.bufferBytes / max(options.batchBytes, 1) {
                 batch.reset()
                 state.spareBuffers.append(batch)
             }
@@ -192,7 +278,7 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
             }
             if !done.isEmpty { state.failure = nil }
             var scheduleAgain = false
-            if (!state.batches.isEmpty || !state.flushWaiters.isEmpty) && !state.drainScheduled {
+            if (state.waitingBytes > 0 || !state.flushWaiters.isEmpty) && !state.drainScheduled {
                 state.drainScheduled = true
                 scheduleAgain = true
             }

@@ -28,22 +28,23 @@ final class PartitionAppender {
         lockFile = try PosixFile(path: "\(directory)/append.lock", create: true)
     }
 
-    /// Appends `count` records framed in `frames`; returns the offset of the first one.
-    @discardableResult
-    func append(_ frames: UnsafeRawBufferPointer, count: Int) throws -> Int64 {
+    /// Appends batches of framed records (`frames`, holding `count` records each), in order,
+    /// under one lock: one catch-up with other processes per call, not per batch. A segment
+    /// that has reached its size rolls between batches.
+    func append(_ batches: [(frames: UnsafeRawBufferPointer, count: Int)]) throws {
         try lockFile.lock()
         defer { lockFile.unlock() }
         try catchUp()
-        if validEnd >= spec.segmentBytes && nextOffset > segmentBase {
-            try roll()
+        for batch in batches {
+            if validEnd >= spec.segmentBytes && nextOffset > segmentBase {
+                try roll()
+            }
+            let segment = segment!
+            try segment.write(batch.frames, at: validEnd)
+            if unsynced.last !== segment { unsynced.append(segment) }
+            validEnd += Int64(batch.frames.count)
+            nextOffset += Int64(batch.count)
         }
-        let segment = segment!
-        try segment.write(frames, at: validEnd)
-        if unsynced.last !== segment { unsynced.append(segment) }
-        let first = nextOffset
-        validEnd += Int64(frames.count)
-        nextOffset += Int64(count)
-        return first
     }
 
     /// Makes every record appended so far durable.

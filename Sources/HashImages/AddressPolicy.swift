@@ -12,10 +12,15 @@ public struct AddressPolicy: Sendable {
     public var allowPrivateAddresses: Bool
     /// Addresses allowed although special (e.g. `127.0.0.1` for a local test server), as printed by inet_ntop.
     public var allowedAddresses: Set<String>
+    /// Fixed answers for some names (address literals), used instead of getaddrinfo, as a hosts
+    /// file would be. Tests use it to show that a fetch connects to the address checked here:
+    /// no one else can resolve such a name.
+    public var hosts: [String: [String]]
 
-    public init(allowPrivateAddresses: Bool = false, allowedAddresses: Set<String> = []) {
+    public init(allowPrivateAddresses: Bool = false, allowedAddresses: Set<String> = [], hosts: [String: [String]] = [:]) {
         self.allowPrivateAddresses = allowPrivateAddresses
         self.allowedAddresses = allowedAddresses
+        self.hosts = hosts
     }
 
     /// Resolves `host` with getaddrinfo and checks every address it resolves to.
@@ -23,7 +28,12 @@ public struct AddressPolicy: Sendable {
     @discardableResult
     public func check(host: String) throws(PictureError) -> [String] {
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        let addresses = try AddressPolicy.resolve(bare)
+        var addresses: [Address] = []
+        if let literals = hosts[bare.lowercased()] {
+            for literal in literals { addresses.append(try AddressPolicy.parse(literal)) }
+        } else {
+            addresses = try AddressPolicy.resolve(bare)
+        }
         guard !allowPrivateAddresses else { return addresses.map(\.text) }
         for address in addresses where !allowedAddresses.contains(address.text) {
             if let reason = AddressPolicy.specialUse(address.bytes) {
@@ -34,6 +44,21 @@ public struct AddressPolicy: Sendable {
     }
 
     struct Address { var bytes: [UInt8]; var text: String }
+
+    /// An IPv4 or IPv6 literal, printed back as inet_ntop does.
+    static func parse(_ literal: String) throws(PictureError) -> Address {
+        var v4 = in_addr()
+        if inet_pton(AF_INET, literal, &v4) == 1 {
+            let bytes = withUnsafeBytes(of: v4) { Array($0) }
+            return Address(bytes: bytes, text: bytes.map(String.init).joined(separator: "."))
+        }
+        var v6 = in6_addr()
+        guard inet_pton(AF_INET6, literal, &v6) == 1 else { throw .fetch("not an IP address: \(literal)") }
+        let bytes = withUnsafeBytes(of: v6) { Array($0) }
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        _ = bytes.withUnsafeBytes { inet_ntop(AF_INET6, $0.baseAddress, &text, socklen_t(text.count)) }
+        return Address(bytes: bytes, text: String(cString: text))
+    }
 
     static func resolve(_ host: String) throws(PictureError) -> [Address] {
         var hints = addrinfo()

@@ -34,6 +34,16 @@ import Foundation
 /// number of part-searchable references (the whole-picture index is not).
 /// Only the original orientation is searched for parts (whole-picture
 /// matches cover the eight rotations and mirror images).
+///
+/// Cropped copies: a crop moves the whole-picture PDQ hash far (a random 90%
+/// crop of a photo is usually 40-110 bits from it). Each reference therefore
+/// also has a centre template (its central `centreFraction` of width and
+/// height), searched only over `cropWindows(in:aspect:fraction:)`: the places
+/// the centre takes when the picture is the reference cropped on any sides
+/// (keeping at least `minimumCropKeep` of each side) and maybe resized. Steps
+/// there are fine enough for textures; a hit reports the reference's extent,
+/// clipped to the picture, as the region. It also finds a reference whose
+/// border is covered (a watermark or caption outside the centre).
 public struct PartMatcher: Sendable {
     public var minimumAreaFraction = 0.2
     public var workingSize = 320
@@ -45,6 +55,15 @@ public struct PartMatcher: Sendable {
     public var candidatesPerReference = 4
     /// Minimum window quality (PDQ's gradient metric over the window's grid, 0...100).
     public var minimumWindowQuality = 25
+    /// The share of a reference's width and height its centre template covers (see ``centreTemplate(entry:picture:)``):
+    /// 0.6 finds crops that keep at least 80% of the width and height.
+    public var centreFraction = 0.6
+    /// Cropped copies searched for keep at least this share of the reference's width and height.
+    public var minimumCropKeep = 0.8
+    public var cropScaleStep = 1.01
+    public var cropStrideFraction = 1.0 / 64.0
+    /// Coarse correlation that makes a crop window a candidate (crop windows are few and close together).
+    public var cropCoarseCorrelation: Float = 0.5
 
     public init() {}
 
@@ -192,6 +211,34 @@ public struct PartMatcher: Sendable {
         return out
     }
 
+    /// The windows where a reference's centre template (``centreFraction`` of it) lies if the
+    /// picture is a cropped copy of the reference, possibly resized: the reference's whole extent
+    /// (its aspect, `aspect`) then contains the picture and keeps at least ``minimumCropKeep`` of
+    /// its width and height inside it. The extent runs over every such size (``cropScaleStep``
+    /// apart) and position (``cropStrideFraction`` of the window apart): far finer steps than the
+    /// general part search can afford, which textures need (a brick wall's grid correlation
+    /// falls from 0.98 to 0.77 when the window moves by 1% of its width), over far fewer windows.
+    public func cropWindows(in image: WorkingImage, aspect: Double, fraction: Double) -> [Window] {
+        let W = Double(image.width), H = Double(image.height)
+        let smallest = max(W, H * aspect), largest = min(W, H * aspect) / minimumCropKeep
+        guard smallest <= largest * 1.0001 else { return [] }
+        var out: [Window] = []
+        var extentW = smallest
+        while extentW <= largest * 1.0001 {
+            let extentH = extentW / aspect
+            let w = extentW * fraction, h = extentH * fraction
+            let step = max(0.5, min(w, h) * cropStrideFraction)
+            // The extent's top-left corner runs from (W - extentW, H - extentH) up to (0, 0).
+            for dy in positions(limit: extentH - H, step: step) {
+                for dx in positions(limit: extentW - W, step: step) {
+                    out.append(Window(x: -dx + (extentW - w) / 2, y: -dy + (extentH - h) / 2, w: w, h: h))
+                }
+            }
+            extentW *= cropScaleStep
+        }
+        return out
+    }
+
     private func positions(limit: Double, step: Double) -> [Double] {
         guard limit > 0.5 else { return [0] }
         var out: [Double] = []
@@ -201,29 +248,63 @@ public struct PartMatcher: Sendable {
         return out
     }
 
-    /// One part hit: which entry, how far, where (working-image coordinates).
+    /// One part hit: which entry (and which of the searched templates), how far, where (working-image coordinates).
     public struct Hit: Sendable {
         public var entry: Int
+        public var template: Int
         public var distance: Int
         public var window: Window
     }
 
-    /// A reference's coarse and fine grids (zero mean, unit norm) and its window hash.
+    /// A reference's (or its centre's) coarse and fine grids (zero mean, unit norm) and window hash.
     public struct Template: Sendable, Hashable {
         public var entry: Int
         public var aspect: Double
         public var hash: PDQHash
+        /// The window hash's quality (flat windows hash to noise).
+        public var quality: Int
+        /// The share of the reference's width and height the template covers, centred: 1 for the
+        /// whole reference, ``PartMatcher/centreFraction`` for its centre.
+        public var fraction: Double
         var grid8: [Float]
         var grid16: [Float]
     }
 
+    /// The template of the whole reference.
     public func template(entry: Int, picture: LumaPicture) -> Template {
+        template(entry: entry, image: workingImage(picture), fraction: 1)
+    }
+
+    /// The template of the reference's centre (``centreFraction`` of its width and height).
+    /// A copy of the reference cropped on any sides, keeping at least (1 + centreFraction) / 2 of
+    /// its width and height, still contains this centre whole, so the part search finds it there:
+    /// that is how cropped copies match, wherever the crop was taken (the whole-picture hash
+    /// moves too much under a crop, and crop variants in the index only cover a few crops).
+    /// Nil when the centre is too small to hash.
+    public func centreTemplate(entry: Int, picture: LumaPicture) -> Template? {
         let image = workingImage(picture)
-        let w = Double(image.width), h = Double(image.height)
-        return Template(entry: entry, aspect: Double(picture.width) / Double(max(picture.height, 1)),
-                        hash: windowHash(image, x: 0, y: 0, w: w, h: h).hash,
-                        grid8: normalisedGrid(image, n: 8, x: 0, y: 0, w: w, h: h),
-                        grid16: normalisedGrid(image, n: 16, x: 0, y: 0, w: w, h: h))
+        guard Double(min(image.width, image.height)) * centreFraction >= Double(PartMatcher.grid) else { return nil }
+        return template(entry: entry, image: image, fraction: centreFraction)
+    }
+
+    func template(entry: Int, image: WorkingImage, fraction: Double) -> Template {
+        let w = Double(image.width) * fraction, h = Double(image.height) * fraction
+        let x = (Double(image.width) - w) / 2, y = (Double(image.height) - h) / 2
+        let hash = windowHash(image, x: x, y: y, w: w, h: h)
+        return Template(entry: entry, aspect: (w * image.scaleX) / max(h * image.scaleY, 1e-9), hash: hash.hash, quality: hash.quality,
+                        fraction: fraction,
+                        grid8: normalisedGrid(image, n: 8, x: x, y: y, w: w, h: h),
+                        grid16: normalisedGrid(image, n: 16, x: x, y: y, w: w, h: h))
+    }
+
+    /// Where the whole reference lies, given the window its template was found in (working-image
+    /// coordinates, clipped to the picture): the window itself for a whole-reference template.
+    public func referenceExtent(of window: Window, template: Template, in image: WorkingImage) -> Window {
+        guard template.fraction < 1 else { return window }
+        let w = window.w / template.fraction, h = window.h / template.fraction
+        let x = window.x - (w - window.w) / 2, y = window.y - (h - window.h) / 2
+        let x0 = max(0, x), y0 = max(0, y)
+        return Window(x: x0, y: y0, w: min(Double(image.width), x + w) - x0, h: min(Double(image.height), y + h) - y0)
     }
 
     func normalisedGrid(_ image: WorkingImage, n: Int, x: Double, y: Double, w: Double, h: Double) -> [Float] {
@@ -257,19 +338,29 @@ public struct PartMatcher: Sendable {
     /// Searches the picture for every template; returns the best hit per template within `threshold`.
     public func search(_ image: WorkingImage, templates: [Template], threshold: Int) -> [Hit] {
         guard !templates.isEmpty else { return [] }
-        var buckets: [(aspect: Double, members: [Int])] = []
+        // Whole-reference templates share windows within ±5% of aspect; centre templates, whose
+        // windows are tied to the picture's edges, within ±1%.
+        var buckets: [(aspect: Double, fraction: Double, members: [Int])] = []
         for (i, t) in templates.enumerated() {
-            if let b = buckets.firstIndex(where: { abs(log($0.aspect / t.aspect)) < 0.05 }) { buckets[b].members.append(i) } else { buckets.append((t.aspect, [i])) }
+            let tolerance = t.fraction < 1 ? 0.01 : 0.05
+            if let b = buckets.firstIndex(where: { $0.fraction == t.fraction && abs(log($0.aspect / t.aspect)) < tolerance }) {
+                buckets[b].members.append(i)
+            } else {
+                buckets.append((t.aspect, t.fraction, [i]))
+            }
         }
         var out: [Hit] = []
         for bucket in buckets {
             // Best candidates per template: (correlation, window).
             var candidates = [[(Float, Window)]](repeating: [], count: bucket.members.count)
-            for window in windows(in: image, aspect: bucket.aspect) {
+            let crop = bucket.fraction < 1
+            let candidateWindows = crop ? cropWindows(in: image, aspect: bucket.aspect, fraction: bucket.fraction)
+                                        : windows(in: image, aspect: bucket.aspect)
+            for window in candidateWindows {
                 let grid = normalisedGrid(image, n: 8, x: window.x, y: window.y, w: window.w, h: window.h)
                 for (k, member) in bucket.members.enumerated() {
                     let score = PartMatcher.dot(grid, templates[member].grid8)
-                    guard score >= coarseCorrelation else { continue }
+                    guard score >= (crop ? cropCoarseCorrelation : coarseCorrelation) else { continue }
                     candidates[k].append((score, window))
                     if candidates[k].count > candidatesPerReference * 8 {
                         candidates[k].sort { $0.0 > $1.0 }
@@ -281,7 +372,8 @@ public struct PartMatcher: Sendable {
                 let template = templates[member]
                 var best: Hit?
                 for (_, window) in candidates[k].sorted(by: { $0.0 > $1.0 }).prefix(candidatesPerReference) {
-                    let hit = refine(image, start: window, template: template)
+                    var hit = refine(image, start: window, template: template)
+                    hit.template = member
                     if hit.distance < (best?.distance ?? Int.max) { best = hit }
                     if hit.distance <= threshold / 2 { break }
                 }
@@ -346,6 +438,6 @@ public struct PartMatcher: Sendable {
                 if d < distance { distance = d; current = k; improved = true }
             }
         }
-        return Hit(entry: template.entry, distance: distance, window: current)
+        return Hit(entry: template.entry, template: 0, distance: distance, window: current)
     }
 }

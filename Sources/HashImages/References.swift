@@ -37,6 +37,8 @@ public struct HashedReference: Sendable, Hashable {
     public var variants: [Variant] = []
     /// The part-of-picture search template (grids and window hash).
     public var template: PartMatcher.Template?
+    /// The template of the reference's centre, which finds cropped copies (``PartMatcher/centreTemplate(entry:picture:)``).
+    public var centreTemplate: PartMatcher.Template?
 
     public struct Variant: Sendable, Hashable {
         public var hash: PDQHash
@@ -84,6 +86,7 @@ public struct HashedReference: Sendable, Hashable {
         self.init(brand: brand, reference: reference, pdq: pdq.hash, quality: pdq.quality, partHash: part.hash,
                   partQuality: part.quality, aspect: Double(picture.width) / Double(max(picture.height, 1)), variants: variants)
         self.template = matcher.template(entry: 0, picture: picture)
+        self.centreTemplate = matcher.centreTemplate(entry: 0, picture: picture)
     }
 }
 
@@ -98,7 +101,8 @@ public struct ReferenceSet: Sendable {
         var transform: DihedralTransform
         var primary: Bool
     }
-    /// Part-of-picture templates (references with enough texture), `entry` = offset in `references`.
+    /// Part-of-picture templates, whole references and their centres (those with enough texture),
+    /// `entry` = offset in `references`.
     let templates: [PartMatcher.Template]
     /// Bumps on every swap, so cached analyses know which set they were matched against.
     public let generation: Int
@@ -117,11 +121,12 @@ public struct ReferenceSet: Sendable {
         }
         wholeIndex = ReferenceIndex(whole)
         // A reference with hardly any texture hashes to noise at window scale; it still matches whole pictures.
-        templates = references.enumerated().compactMap { offset, reference in
-            guard let template = reference.template, reference.partQuality >= minimumPartQuality else { return nil }
-            var t = template
-            t.entry = offset
-            return t
+        templates = references.enumerated().flatMap { offset, reference in
+            [reference.template, reference.centreTemplate].compactMap { template -> PartMatcher.Template? in
+                guard var t = template, t.quality >= minimumPartQuality else { return nil }
+                t.entry = offset
+                return t
+            }
         }
     }
 
@@ -206,13 +211,14 @@ public struct PictureAnalyzer: Sendable {
         if searchParts, !set.templates.isEmpty {
             let image = matcher.workingImage(luma)
             let open = set.templates.filter { !matched.contains($0.entry) }
-            for hit in matcher.search(image, templates: open, threshold: threshold) {
+            // Best first; a reference found by both its templates is reported once.
+            for hit in matcher.search(image, templates: open, threshold: threshold) where matched.insert(hit.entry).inserted {
                 let r = set.references[hit.entry]
-                let region = [Int((hit.window.x * image.scaleX).rounded()), Int((hit.window.y * image.scaleY).rounded()),
-                              Int((hit.window.w * image.scaleX).rounded()), Int((hit.window.h * image.scaleY).rounded())]
+                let extent = matcher.referenceExtent(of: hit.window, template: open[hit.template], in: image)
+                let region = [Int((extent.x * image.scaleX).rounded()), Int((extent.y * image.scaleY).rounded()),
+                              Int((extent.w * image.scaleX).rounded()), Int((extent.h * image.scaleY).rounded())]
                 matches.append(ReferenceMatch(brand: r.brand, reference: r.reference, distance: hit.distance,
                                               transform: DihedralTransform.original.rawValue, region: region))
-                matched.insert(hit.entry)
             }
         }
         return (pdq, matches)

@@ -87,9 +87,7 @@ public final class StageRunner: Sendable {
                 topic: TopicName.deadLetters, key: message.key, value: try TopicJSON.encode(letter)))
             return
         }
-        for output in outputs {
-            try await producer.send(output)
-        }
+        try await producer.send(contentsOf: outputs)
     }
 
     func isIdle() async throws -> Bool {

@@ -161,11 +161,20 @@ public enum ConsumerMembership: Sendable, Hashable {
 public protocol MessageProducer: Sendable {
     /// Enqueues a message. Returns once it is accepted into the buffer.
     func send(_ message: OutgoingMessage) async throws
+    /// Enqueues messages in order, as `send` would one by one, with less work per message.
+    /// On a failure, the messages before the failing one are enqueued and the rest are not.
+    func send(contentsOf messages: [OutgoingMessage]) async throws
     /// Returns once every message sent so far is delivered (durably appended
     /// or acknowledged by the broker), or throws the first delivery failure.
     func flush() async throws
     /// Flushes, then releases the producer.
     func close() async throws
+}
+
+extension MessageProducer {
+    public func send(contentsOf messages: [OutgoingMessage]) async throws {
+        for message in messages { try await send(message) }
+    }
 }
 
 /// Reads messages. A group member's partitions may change between polls

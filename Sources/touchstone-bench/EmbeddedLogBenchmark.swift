@@ -18,6 +18,11 @@ struct EmbeddedLogBenchmark: AsyncParsableCommand {
     @Option(help: "Records to append and read.") var records = 1_000_000
     @Option(help: "Bytes per record value.") var size = 200
     @Option(help: "Folder on the disk to measure (default: the current folder).") var directory: String = FileManager.default.currentDirectoryPath
+    @Option(help: "Rounds of raw write, append and batched append, interleaved; the best and the median round of each are reported (on a shared machine single rounds are slowed by other work).")
+    var rounds = 5
+
+    /// Wall and CPU seconds of one measured section.
+    struct Sample { var wall: Double; var cpu: Double }
 
     func run() async throws {
         let root = URL(fileURLWithPath: directory).appendingPathComponent("touchstone-bench-\(getpid())")
@@ -25,24 +30,49 @@ struct EmbeddedLogBenchmark: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(at: root) }
         let value = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
         let payloadBytes = Double(records * size)
-        print("embedded-log: \(records) records of \(size) bytes in \(root.path)")
+        print("embedded-log: \(records) records of \(size) bytes in \(root.path), \(rounds) rounds")
 
         // Raw baseline: the same payload bytes, written and read sequentially in 256 KiB chunks.
         let rawPath = root.appendingPathComponent("raw.bin").path
         let chunk = [UInt8](repeating: 0, count: 256 << 10).enumerated().map { value[$0.offset % size] }
-        var cpu: [String: Double] = [:]
-        let rawWrite = try measure {
-            let fd = open(rawPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            defer { close(fd) }
-            var remaining = records * size
-            while remaining > 0 {
-                let n = min(remaining, chunk.count)
-                let written = chunk.withUnsafeBytes { write(fd, $0.baseAddress, n) }
-                guard written == n else { throw ValidationError("raw write failed") }
-                remaining -= n
+        // The embedded log: one partition, fsync per batch off (the page cache, as the raw write).
+        var options = EmbeddedLogOptions()
+        options.syncOnFlush = false
+        let transport = try EmbeddedLogTransport(directory: root.appendingPathComponent("log"), options: options)
+        var rawWrites: [Sample] = [], appends: [Sample] = [], batchedAppends: [Sample] = []
+        var topic = ""
+        for round in 0..<max(rounds, 1) {
+            unlink(rawPath)  // a new file each round, as each round's log segments are
+            rawWrites.append(try measure {
+                let fd = open(rawPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+                defer { close(fd) }
+                var remaining = records * size
+                while remaining > 0 {
+                    let n = min(remaining, chunk.count)
+                    let written = chunk.withUnsafeBytes { write(fd, $0.baseAddress, n) }
+                    guard written == n else { throw ValidationError("raw write failed") }
+                    remaining -= n
+                }
+            })
+            // Only the last round's topics are kept (for the read); older ones free their page cache.
+            for old in [topic, "\(topic)-batched"] where !topic.isEmpty {
+                try FileManager.default.removeItem(at: root.appendingPathComponent("log/topics/\(old)"))
             }
+            topic = "bench-\(round)"
+            try await transport.createTopic(TopicSpec(name: topic, partitions: 1))
+            let producer = try await transport.makeProducer()
+            appends.append(try await measureAsync {
+                try await Self.appendAll(producer, topic: topic, value: value, records: records)
+            })
+            try await producer.close()
+            // The same records through `send(contentsOf:)`, 1,000 per call, into a second topic.
+            try await transport.createTopic(TopicSpec(name: "\(topic)-batched", partitions: 1))
+            let batchProducer = try await transport.makeProducer()
+            batchedAppends.append(try await measureAsync {
+                try await Self.appendAllBatched(batchProducer, topic: "\(topic)-batched", value: value, records: records)
+            })
+            try await batchProducer.close()
         }
-        cpu["raw write"] = CPUMeter.last
         var checksum: UInt64 = 0
         let rawRead = try measure {
             let fd = open(rawPath, O_RDONLY)
@@ -56,37 +86,36 @@ struct EmbeddedLogBenchmark: AsyncParsableCommand {
                 while i < n { checksum &+= UInt64(buffer[i]); i += size }
             }
         }
-
-        cpu["raw read"] = CPUMeter.last
-        // The embedded log: one partition, fsync per batch off (the page cache, as the raw write).
-        var options = EmbeddedLogOptions()
-        options.syncOnFlush = false
-        let transport = try EmbeddedLogTransport(directory: root.appendingPathComponent("log"), options: options)
-        let topic = "bench"
-        try await transport.createTopic(TopicSpec(name: topic, partitions: 1))
-        let producer = try await transport.makeProducer()
-        let append = try await measureAsync {
-            try await Self.appendAll(producer, topic: topic, value: value, records: records)
-        }
-        cpu["append"] = CPUMeter.last
-        try await producer.close()
         let consumer = try await transport.makeConsumer(topics: [topic], membership: .standalone(start: .earliest))
-        var received = 0
-        let readTime = try await measureAsync {
-            (received, checksum) = try await Self.readAll(consumer, records: records, checksum: checksum)
+        let logRead = try await measureAsync {
+            (_, checksum) = try await Self.readAll(consumer, records: records, checksum: checksum)
         }
-        cpu["read"] = CPUMeter.last
         try await consumer.close()
         let logBytes = Double(try FileManager.default.allocatedSizeOfDirectory(at: root.appendingPathComponent("log/topics/\(topic)/0")))
 
-        func mb(_ bytes: Double, _ seconds: Double) -> String { String(format: "%.0f MB/s", bytes / seconds / 1e6) }
+        func mb(_ seconds: Double) -> String { String(format: "%.0f MB/s", payloadBytes / seconds / 1e6) }
         func rate(_ seconds: Double) -> String { String(format: "%.2fM records/s", Double(records) / seconds / 1e6) }
-        print(String(format: "raw write     %.3f s  %@ of payload", rawWrite, mb(payloadBytes, rawWrite)))
-        print(String(format: "log append    %.3f s  %@ of payload, %@ (%.0f bytes on disk per record)", append, mb(payloadBytes, append), rate(append), logBytes / Double(records)))
-        print(String(format: "append / raw write bandwidth: %.2f  (goal >= 0.50)   CPU seconds: log %.3f, raw %.3f", rawWrite / append, cpu["append"]!, cpu["raw write"]!))
-        print(String(format: "raw read      %.3f s  %@  %@", rawRead, mb(payloadBytes, rawRead), rate(rawRead)))
-        print(String(format: "log read      %.3f s  %@  %@  (goal >= 1M records/s)", readTime, mb(payloadBytes, readTime), rate(readTime)))
-        print(String(format: "read / raw read throughput: %.2f   CPU seconds: log %.3f, raw %.3f", rawRead / readTime, cpu["read"]!, cpu["raw read"]!))
+        func best(_ samples: [Sample]) -> Sample { samples.min { $0.wall < $1.wall }! }
+        func median(_ samples: [Sample]) -> Sample { samples.sorted { $0.wall < $1.wall }[samples.count / 2] }
+        func line(_ name: String, _ samples: [Sample]) {
+            let b = best(samples), m = median(samples)
+            print(String(format: "%@ best %.3f s (%@, %@), median %.3f s, CPU %.3f s", name, b.wall, mb(b.wall), rate(b.wall), m.wall, b.cpu))
+        }
+        func ratio(_ name: String, _ samples: [Sample]) {
+            print(String(format: "%@ / raw write bandwidth: best %.2f, median %.2f  (goal >= 0.50)   CPU seconds: log %.3f, raw %.3f",
+                         name, best(rawWrites).wall / best(samples).wall, median(rawWrites).wall / median(samples).wall,
+                         best(samples).cpu, best(rawWrites).cpu))
+        }
+        line("raw write    ", rawWrites)
+        line("log append   ", appends)
+        line("log append, send(contentsOf:) 1,000 at a time", batchedAppends)
+        print(String(format: "%.0f bytes on disk per record (frame: length, CRC-32C, timestamp, key and value lengths, header count)", logBytes / Double(records)))
+        ratio("append", appends)
+        ratio("batched append", batchedAppends)
+        print("CRC-32C: \(CRC32C.usesHardware ? "the CPU's instruction" : "table-driven (no CPU instruction)")")
+        print(String(format: "raw read      %.3f s  %@  %@", rawRead.wall, mb(rawRead.wall), rate(rawRead.wall)))
+        print(String(format: "log read      %.3f s  %@  %@  (goal >= 1M records/s)", logRead.wall, mb(logRead.wall), rate(logRead.wall)))
+        print(String(format: "read / raw read throughput: %.2f   CPU seconds: log %.3f, raw %.3f", rawRead.wall / logRead.wall, logRead.cpu, rawRead.cpu))
         print(String(format: "load average while measuring: %.1f on %d cores (wall times include waiting for a core)", loadAverage(), ProcessInfo.processInfo.activeProcessorCount))
 
         try await measureTailLatency(transport)
@@ -98,6 +127,17 @@ struct EmbeddedLogBenchmark: AsyncParsableCommand {
     nonisolated static func appendAll(_ producer: any MessageProducer, topic: String, value: [UInt8], records: Int) async throws {
         for _ in 0..<records {
             try await producer.send(OutgoingMessage(topic: topic, key: nil, value: value, partition: 0))
+        }
+        try await producer.flush()
+    }
+
+    nonisolated static func appendAllBatched(_ producer: any MessageProducer, topic: String, value: [UInt8], records: Int) async throws {
+        let batch = [OutgoingMessage](repeating: OutgoingMessage(topic: topic, key: nil, value: value, partition: 0), count: 1_000)
+        var sent = 0
+        while sent < records {
+            let count = min(batch.count, records - sent)
+            try await producer.send(contentsOf: count == batch.count ? batch : Array(batch[0..<count]))
+            sent += count
         }
         try await producer.flush()
     }
@@ -121,12 +161,12 @@ struct EmbeddedLogBenchmark: AsyncParsableCommand {
         let consumer = try await transport.makeConsumer(topics: [topic], membership: .standalone(start: .latest))
         let producer = try await transport.makeProducer()
         // Idle cost: poll an empty topic for 2 s and read this process's CPU time.
-        let cpuBefore = cpuSeconds()
+        let cpuBefore = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID)
         let idleStart = ContinuousClock.now
         while ContinuousClock.now - idleStart < .seconds(2) {
             _ = try await consumer.poll(maxMessages: 1, timeout: .milliseconds(500))
         }
-        let idleCPU = (cpuSeconds() - cpuBefore) / 2
+        let idleCPU = (cpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - cpuBefore) / 2
         // Latency: send one message at a time after a random pause, the consumer already waiting.
         var latencies: [Double] = []
         for _ in 0..<40 {
@@ -152,36 +192,21 @@ struct EmbeddedLogBenchmark: AsyncParsableCommand {
         return getloadavg(&loads, 3) > 0 ? loads[0] : -1
     }
 
-    func cpuSeconds() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-    }
 
-    /// Wall seconds of `body`; its CPU seconds (this process) go to `lastCPU`.
-    func measure(_ body: () throws -> Void) throws -> Double {
-        let cpu = cpuSeconds()
-        defer { CPUMeter.last = cpuSeconds() - cpu }
+    /// Wall and CPU seconds (this process) of `body`.
+    func measure(_ body: () throws -> Void) throws -> Sample {
+        let cpu = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID)
         let start = ContinuousClock.now
         try body()
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return Sample(wall: (ContinuousClock.now - start).seconds, cpu: cpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - cpu)
     }
 
-    func measureAsync(_ body: () async throws -> Void) async throws -> Double {
-        let cpu = cpuSeconds()
-        defer { CPUMeter.last = cpuSeconds() - cpu }
+    func measureAsync(_ body: () async throws -> Void) async throws -> Sample {
+        let cpu = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID)
         let start = ContinuousClock.now
         try await body()
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return Sample(wall: (ContinuousClock.now - start).seconds, cpu: cpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - cpu)
     }
-}
-
-/// CPU seconds of the last measured section: on a shared, loaded machine wall time
-/// includes waiting for a core, so the CPU ratio is printed next to the wall ratio.
-enum CPUMeter {
-    nonisolated(unsafe) static var last: Double = 0
 }
 
 extension FileManager {

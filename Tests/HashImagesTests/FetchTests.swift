@@ -70,6 +70,30 @@ import TouchstoneCore
         #expect(try await open.fetch("\(server.base)/to-localhost") == Self.photo)
     }
 
+    /// DNS rebinding: for http the request goes to the address that was checked, with the name
+    /// in the Host header; nothing resolves the name a second time. `pictures.rebind.test` exists
+    /// only in the policy's own answers, so the fetch can succeed only by connecting to the
+    /// checked address; a redirect to another such name is checked and pinned the same way.
+    @Test func httpConnectsToTheCheckedAddress() async throws {
+        let server = try TestHTTPServer(routes: [
+            "/photo.jpg": { _, fd in TestHTTPServer.send(fd, type: "image/jpeg", body: FetchTests.photo) },
+            "/elsewhere": { server, fd in TestHTTPServer.redirect(fd, to: "http://cdn.rebind.test:\(server.port)/photo.jpg") },
+            "/to-rebound": { server, fd in TestHTTPServer.redirect(fd, to: "http://private.rebind.test:\(server.port)/photo.jpg") },
+        ])
+        defer { server.stop() }
+        let policy = AddressPolicy(allowedAddresses: ["127.0.0.1"], hosts: [
+            "pictures.rebind.test": ["127.0.0.1"], "cdn.rebind.test": ["127.0.0.1"], "private.rebind.test": ["10.9.8.7"],
+        ])
+        let fetcher = PictureFetcher(limits: FetchLimits(timeout: .seconds(5), addresses: policy))
+        #expect(try await fetcher.fetch("http://pictures.rebind.test:\(server.port)/photo.jpg") == Self.photo)
+        #expect(try await fetcher.fetch("http://pictures.rebind.test:\(server.port)/elsewhere") == Self.photo)
+        #expect(server.hostsSeen == ["pictures.rebind.test:\(server.port)", "pictures.rebind.test:\(server.port)", "cdn.rebind.test:\(server.port)"])
+        await expectError(fetcher, "http://pictures.rebind.test:\(server.port)/to-rebound", contains: "10.9.8.7, a private address")
+        // An address literal is connected to as it is, with its own Host header.
+        #expect(try await fetcher.fetch("\(server.base)/photo.jpg") == Self.photo)
+        #expect(server.hostsSeen.last == "127.0.0.1:\(server.port)")
+    }
+
     @Test func htmlServedAsJPEGIsAClearPictureError() async throws {
         let server = try Self.makeServer()
         defer { server.stop() }

@@ -40,6 +40,9 @@ enum Fixtures {
     /// The real photographs (file names under photos/), decoded once.
     static let photoNames: [String] = expected.photos.filter { $0.crop == nil }.map(\.file)
 
+    /// The distinct photographs: without crops and without chelsea stored sideways (the EXIF orientation case).
+    static let distinctPhotoNames: [String] = photoNames.filter { !$0.contains("exif") }
+
     static func photo(_ relative: String) throws -> RGBPicture {
         try PictureDecoder().decodeRGB(try bytes(relative))
     }

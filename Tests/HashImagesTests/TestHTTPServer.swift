@@ -9,6 +9,10 @@ final class TestHTTPServer: @unchecked Sendable {
     let port: Int
     private let listener: Int32
     private let handlers: [String: @Sendable (TestHTTPServer, Int32) -> Void]
+    private let lock = NSLock()
+    private var hostHeaders: [String] = []
+    /// The Host header of every request so far, in order.
+    var hostsSeen: [String] { lock.withLock { hostHeaders } }
 
     init(routes: [String: @Sendable (TestHTTPServer, Int32) -> Void]) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -42,13 +46,15 @@ final class TestHTTPServer: @unchecked Sendable {
             if client < 0 { return }
             Thread { [self] in
                 defer { close(client) }
-                guard let path = Self.readRequestPath(client) else { return }
+                guard let (path, host) = Self.readRequest(client) else { return }
+                lock.withLock { hostHeaders.append(host) }
                 if let handler = handlers[path] { handler(self, client) } else { Self.send(client, status: "404 Not Found", type: "text/plain", body: Array("no route".utf8)) }
             }.start()
         }
     }
 
-    static func readRequestPath(_ fd: Int32) -> String? {
+    /// The request's path and Host header.
+    static func readRequest(_ fd: Int32) -> (path: String, host: String)? {
         var data: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while !data.suffix(4).elementsEqual([13, 10, 13, 10]) {
@@ -57,9 +63,11 @@ final class TestHTTPServer: @unchecked Sendable {
             data.append(contentsOf: buffer[0..<n])
             if data.count > 65536 { return nil }
         }
-        let line = String(decoding: data.prefix { $0 != 13 }, as: UTF8.self)
-        let parts = line.split(separator: " ")
-        return parts.count >= 2 ? String(parts[1]) : nil
+        let lines = String(decoding: data, as: UTF8.self).components(separatedBy: "\r\n")
+        let parts = lines[0].split(separator: " ")
+        guard parts.count >= 2 else { return nil }
+        let host = lines.first { $0.lowercased().hasPrefix("host:") }.map { $0.dropFirst(5).trimmingCharacters(in: .whitespaces) } ?? ""
+        return (String(parts[1]), host)
     }
 
     @discardableResult

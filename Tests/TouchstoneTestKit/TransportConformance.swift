@@ -38,6 +38,7 @@ public enum TransportConformance {
         ("resetOffsets", resetOffsets),
         ("lag", lag),
         ("backpressureLosesNothing", backpressureLosesNothing),
+        ("batchSendKeepsOrder", batchSendKeepsOrder),
     ]
 
     // MARK: Checks
@@ -333,6 +334,36 @@ public enum TransportConformance {
         try await consumer.close()
         let sequences = Set(got.map { Int(String(decoding: $0.value.prefix { $0 != 32 }, as: UTF8.self)) ?? -1 })
         try expect(got.count == count && sequences == Set(0..<count), "backpressure: \(got.count) received, \(sequences.count) distinct, expected \(count)")
+    }
+
+    /// `send(contentsOf:)` over two topics and many keys: everything arrives once, in order per key,
+    /// also when one batch is larger than the producer's buffer (it waits for room part-way).
+    public static func batchSendKeepsOrder(_ make: Factory, _ settings: Settings = Settings()) async throws {
+        let transport = try await make()
+        let topics = [uniqueName("batch-a"), uniqueName("batch-b")]
+        for topic in topics { try await transport.createTopic(TopicSpec(name: topic, partitions: 3)) }
+        let count = settings.backpressureMessages
+        let padding = String(repeating: "y", count: 1000)
+        let messages = (0..<count).map { i in
+            OutgoingMessage(topic: topics[i % 2], key: "k\(i % 11)", value: Array("\(i) \(padding)".utf8))
+        }
+        let producer = try await transport.makeProducer()
+        try await producer.send(contentsOf: Array(messages[0..<10]))
+        try await producer.send(contentsOf: Array(messages[10...]))
+        try await producer.close()
+        let consumer = try await transport.makeConsumer(topics: topics, membership: .standalone(start: .earliest))
+        let got = try await receive(count, from: consumer, settings)
+        try await consumer.close()
+        var lastPerKey: [String: Int] = [:]
+        for message in got {
+            let sequence = Int(String(decoding: message.value.prefix { $0 != 32 }, as: UTF8.self)) ?? -1
+            try expect(message.topic == topics[sequence % 2], "batchSend: #\(sequence) on \(message.topic)")
+            let key = "\(message.topic)/\(message.keyText ?? "")"
+            try expect(sequence > lastPerKey[key, default: -1], "batchSend: \(key) got #\(sequence) after #\(lastPerKey[key, default: -1])")
+            lastPerKey[key] = sequence
+        }
+        let sequences = Set(got.map { Int(String(decoding: $0.value.prefix { $0 != 32 }, as: UTF8.self)) ?? -1 })
+        try expect(got.count == count && sequences == Set(0..<count), "batchSend: \(got.count) received, \(sequences.count) distinct, expected \(count)")
     }
 
     // MARK: Helpers

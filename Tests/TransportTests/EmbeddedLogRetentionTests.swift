@@ -104,14 +104,19 @@ import Transport
         #expect(got.enumerated().allSatisfy { $0.element.value.allSatisfy { [b = UInt8($0.offset)] in $0 == b } })
     }
 
-    @Test func sendSuspendsWhenTheBufferIsFullAndLosesNothing() async throws {
+    /// A transport whose producers buffer only 8 KiB in batches of 4 KiB, so that sends wait for room.
+    func smallBufferTransport() throws -> (EmbeddedLogTransport, URL) {
         var options = EmbeddedLogOptions()
         options.bufferBytes = 8 << 10
         options.batchBytes = 4 << 10
         options.syncOnFlush = false
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("touchstone-backpressure-\(UUID().uuidString)")
+        return (try EmbeddedLogTransport(directory: directory, options: options), directory)
+    }
+
+    @Test func sendSuspendsWhenTheBufferIsFullAndLosesNothing() async throws {
+        let (transport, directory) = try smallBufferTransport()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let transport = try EmbeddedLogTransport(directory: directory, options: options)
         try await transport.createTopic(TopicSpec(name: "bp", partitions: 3))
         let producer = try await transport.makeProducer()
         let padding = [UInt8](repeating: 120, count: 1000)
@@ -124,5 +129,27 @@ import Transport
         let got = try await readAll(transport, topic: "bp")
         #expect(got.count == 2000)
         #expect(Set(got.map { String(decoding: $0.value.prefix { $0 != 32 }, as: UTF8.self) }) == Set((0..<2000).map(String.init)))
+    }
+
+    /// One `send(contentsOf:)` of 2 MB through an 8 KiB buffer waits part-way and loses nothing;
+    /// a message to a partition that does not exist stops the batch there: the ones before it
+    /// are written, it and the ones after are not.
+    @Test func batchSendWaitsForRoomAndStopsAtABadMessage() async throws {
+        let (transport, directory) = try smallBufferTransport()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await transport.createTopic(TopicSpec(name: "batch", partitions: 3))
+        let producer = try await transport.makeProducer()
+        let padding = [UInt8](repeating: 120, count: 1000)
+        let messages = (0..<2000).map { OutgoingMessage(topic: "batch", key: "k\($0 % 7)", value: Array("\($0) ".utf8) + padding) }
+        try await producer.send(contentsOf: messages)
+        #expect((producer as! EmbeddedLogProducer).backpressureWaits > 0, "2 MB through an 8 KiB buffer never waited")
+        var mixed = (2000..<2005).map { OutgoingMessage(topic: "batch", key: nil, value: Array("\($0) ".utf8), partition: 1) }
+        mixed.insert(OutgoingMessage(topic: "batch", key: nil, value: Array("bad ".utf8), partition: 7), at: 3)
+        await #expect(throws: TransportError.self) { try await producer.send(contentsOf: mixed) }
+        try await producer.close()
+        let got = try await readAll(transport, topic: "batch")
+        let values = got.map { String(decoding: $0.value.prefix { $0 != 32 }, as: UTF8.self) }
+        #expect(got.count == 2003)
+        #expect(Set(values) == Set((0..<2003).map(String.init)))
     }
 }

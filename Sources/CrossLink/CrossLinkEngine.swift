@@ -35,6 +35,8 @@ public final class CrossLinkEngine {
     public let configuration: Configuration
     let store: CrossLinkStore
     private var pictures: MultiIndexHashIndex
+    /// The `handle~` keys, in memory only (derived from the stored `handle:` keys).
+    private var handleVariants: HandleVariantIndex
     private let extractor = LinkKeyExtractor()
 
     /// Opens (or creates) the state at `path`; nil keeps it in memory (tests).
@@ -47,7 +49,19 @@ public final class CrossLinkEngine {
                 pictures.insert(hash, payload: CrossLinkEngine.payload(item: picture.item, position: picture.position))
             }
         }
+        let handles = try store.allHandleKeys()
+        var variants = HandleVariantIndex(capacity: handles.count * 12)
+        for handle in handles {
+            let normalized = String(handle.key.dropFirst(CrossLinkStore.handlePrefix.count))
+            for hash in HandleVariantIndex.variantHashes(ofNormalized: normalized, extractor: extractor) {
+                try variants.insert(hash, item: handle.item)
+            }
+        }
+        self.handleVariants = variants
     }
+
+    /// Entries (variant, item) in the in-memory handle-variant index.
+    public var handleVariantCount: Int { handleVariants.count }
 
     /// Pictures in the near-duplicate index.
     public var pictureCount: Int { pictures.count }
@@ -58,6 +72,9 @@ public final class CrossLinkEngine {
         let json = try TopicJSON.encode(item)
         var pendingPictures: [(PDQHash, Int64)] = []
         var removedPayloads: [Int64] = []
+        var pendingVariants: [UInt64] = []
+        var removedVariants: [UInt64] = []
+        var ingestedID: Int64?
         let findings = try store.withinBatch { db -> [ItemFindings] in
             var affectedClusters = Set<Int64>()
             var changed = false
@@ -68,12 +85,17 @@ public final class CrossLinkEngine {
                     return try judge(clusters: [existing.cluster], forcing: id, known: item, db)
                 }
                 try CrossLinkStore.updateItem(id: id, json: json, db)
+                if let handle = try CrossLinkStore.handleKey(ofItem: id, db) {
+                    removedVariants = HandleVariantIndex.variantHashes(
+                        ofNormalized: String(handle.key.dropFirst(CrossLinkStore.handlePrefix.count)), extractor: extractor)
+                }
                 removedPayloads = try CrossLinkStore.detach(id: id, db).map { CrossLinkEngine.payload(item: id, position: $0) }
                 affectedClusters.insert(existing.cluster)
                 changed = true
             } else {
                 id = try CrossLinkStore.insertItem(key: item.key, json: json, db)
             }
+            ingestedID = id
 
             var edges: [CrossLinkStore.StoredEdge] = []
             var otherKeys: [Int64: String] = [:]
@@ -84,7 +106,24 @@ public final class CrossLinkEngine {
                 return key
             }
 
+            var handleKeys: [Int64: CrossLinkStore.StoredKey] = [:]
             for key in extractor.keys(of: item) {
+                if key.key.hasPrefix(CrossLinkStore.variantPrefix) {
+                    // Same lookup as below, against the in-memory index of variants.
+                    let hash = HandleVariantIndex.hash(key.key)
+                    let holders = handleVariants.holders(of: hash, excluding: id, limit: configuration.commonKeyLimit)
+                    if holders.count < configuration.commonKeyLimit {
+                        for holder in holders {
+                            if handleKeys[holder] == nil { handleKeys[holder] = try CrossLinkStore.handleKey(ofItem: holder, db)?.stored }
+                            guard let stored = handleKeys[holder] else { continue }
+                            if let edge = try edge(new: (id, item.key, key), old: (holder, try keyOf(holder), stored)) {
+                                edges.append(edge)
+                            }
+                        }
+                    }
+                    pendingVariants.append(hash)
+                    continue
+                }
                 let holders = try CrossLinkStore.holders(of: key.key, limit: configuration.commonKeyLimit, db)
                 if holders.count < configuration.commonKeyLimit {
                     for holder in holders where holder.item != id {
@@ -143,6 +182,10 @@ public final class CrossLinkEngine {
             return try judge(clusters: affectedClusters, forcing: id, known: item, db)
         }
         for payload in removedPayloads { pictures.remove(payload: payload) }
+        if let id = ingestedID {
+            for hash in removedVariants { handleVariants.remove(hash, item: id) }
+            for hash in pendingVariants { try handleVariants.insert(hash, item: id) }
+        }
         for (hash, payload) in pendingPictures { pictures.insert(hash, payload: payload) }
         return findings
     }

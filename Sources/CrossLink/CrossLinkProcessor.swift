@@ -81,6 +81,9 @@ public actor CrossLinkProcessor: StreamProcessor {
         try engine.reflectedOffsets()
     }
 
+    /// Entries in the in-memory index of handle variants (benchmarks report it).
+    public var handleVariantCount: Int { engine.handleVariantCount }
+
     public func findings(forKey key: String) throws -> ItemFindings? {
         try engine.findings(forKey: key)
     }

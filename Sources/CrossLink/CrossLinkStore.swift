@@ -9,6 +9,9 @@ import Glibc
 /// Cross-link's durable state, one SQLite file: the items seen (as last
 /// received, to re-emit their findings), their link keys, pictures, evidence
 /// edges, cluster of each item, and the input offsets the state reflects.
+/// Two indexes live in memory only, rebuilt from this file when the state opens:
+/// the near-duplicate index of pictures (``MultiIndexHashIndex``) and the
+/// one-letter variants of handles (``HandleVariantIndex``, from the `handle:` keys).
 ///
 /// Writes of a batch share one transaction that ``commit(offsets:)`` closes
 /// together with the offsets, after the batch's outputs were delivered: a
@@ -130,6 +133,10 @@ final class CrossLinkStore {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2: handle variants in memory") { db in
+            // The `handle~` keys are derived from `handle:` keys now, in memory (HandleVariantIndex).
+            try db.execute(sql: "DELETE FROM link_key WHERE key >= ? AND key < ?", arguments: [Self.variantPrefix, Self.variantPrefixEnd])
+        }
         try migrator.migrate(queue)
     }
 
@@ -176,6 +183,28 @@ final class CrossLinkStore {
         }
     }
 
+    /// Every stored row but the input offsets, as text in a stable order (tests compare two states).
+    func dump() throws -> [String] {
+        try queue.read { db in
+            var lines: [String] = []
+            for (table, order) in [("item", "id"), ("link_key", "key, item"), ("picture", "item, position"), ("edge", "source, target, signal")] {
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY \(order)") {
+                    let values = row.databaseValues.map { value -> String in
+                        switch value.storage {
+                        case .null: return "NULL"
+                        case .int64(let number): return String(number)
+                        case .double(let number): return String(number)
+                        case .string(let text): return text
+                        case .blob(let data): return data.map { String(format: "%02x", $0) }.joined()
+                        }
+                    }
+                    lines.append(([table] + values).joined(separator: "|"))
+                }
+            }
+            return lines
+        }
+    }
+
     // MARK: Queries used inside a batch
 
     static func item(key: String, _ db: Database) throws -> StoredItem? {
@@ -210,6 +239,29 @@ final class CrossLinkStore {
         try db.cachedStatement(sql: "DELETE FROM link_key WHERE item = ?").execute(arguments: [id])
         try db.cachedStatement(sql: "DELETE FROM edge WHERE source = ? OR target = ?").execute(arguments: [id, id])
         return positions
+    }
+
+    /// Link keys of normalised handles (`handle:<normalised>`), the ones `handle~` variants derive from.
+    static let handlePrefix = "handle:"
+    static let handlePrefixEnd = "handle;"
+    /// Link keys of one-letter-deletion variants (`handle~<variant>`): kept in memory, never stored.
+    static let variantPrefix = "handle~"
+    static let variantPrefixEnd = "handle\u{7f}"
+
+    /// Every item's normalised-handle key (rebuilding the variant index on open).
+    func allHandleKeys() throws -> [(item: Int64, key: String)] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT item, key FROM link_key WHERE key >= ? AND key < ?",
+                             arguments: [Self.handlePrefix, Self.handlePrefixEnd]).map { ($0[0], $0[1]) }
+        }
+    }
+
+    /// The normalised-handle key of an item, if it has one (at most one: items have one account handle).
+    static func handleKey(ofItem item: Int64, _ db: Database) throws -> (key: String, stored: StoredKey)? {
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT key, role, found_in, evidence FROM link_key WHERE item = ? AND key >= ? AND key < ?"),
+            arguments: [item, handlePrefix, handlePrefixEnd]
+        ).map { ($0[0], StoredKey(item: item, role: LinkKey.Role(rawValue: $0[1]) ?? .shared, foundIn: $0[2], evidence: $0[3])) }
     }
 
     /// Items that carry `key`, at most `limit`.

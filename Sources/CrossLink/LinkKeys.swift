@@ -127,21 +127,29 @@ public struct LinkKeyExtractor: Sendable {
         let normalized = LinkKeyExtractor.normalizedHandle(handle)
         guard normalized.count >= minimumHandleLength, normalized.contains(where: \.isLetter) else { return [] }
         var keys = [LinkKey(key: "handle:\(normalized)", role: .shared, foundIn: foundIn, evidence: handle)]
-        if normalized.count >= minimumFuzzyHandleLength {
-            // Symmetric deletion neighbourhood: two handles one edit apart share a variant.
-            let characters = Array(normalized)
-            var variants = Set<String>([normalized])
-            for index in characters.indices {
-                var variant = characters
-                variant.remove(at: index)
-                variants.insert(String(variant))
-            }
-            for variant in variants.sorted() {
-                keys.append(LinkKey(key: "handle~\(variant)", role: .shared, foundIn: foundIn, evidence: handle))
-            }
+        for variant in fuzzyVariants(ofNormalized: normalized) {
+            keys.append(LinkKey(key: variant, role: .shared, foundIn: foundIn, evidence: handle))
         }
         return keys
     }
+
+    /// The `handle~` keys of a normalised handle long enough to match with one edit:
+    /// the handle and each one-letter deletion of it, sorted (a symmetric deletion
+    /// neighbourhood: two handles one edit apart share a variant). None for shorter handles.
+    public func fuzzyVariants(ofNormalized normalized: String) -> [String] {
+        guard normalized.count >= minimumFuzzyHandleLength else { return [] }
+        let characters = Array(normalized)
+        var variants = Set<String>([normalized])
+        for index in characters.indices {
+            var variant = characters
+            variant.remove(at: index)
+            variants.insert(String(variant))
+        }
+        return variants.sorted().map { LinkKeyExtractor.fuzzyPrefix + $0 }
+    }
+
+    /// The key space of one-letter variants of handles.
+    static let fuzzyPrefix = "handle~"
 
     // MARK: Links
 

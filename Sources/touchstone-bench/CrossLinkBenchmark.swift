@@ -1,23 +1,40 @@
 import ArgumentParser
 import CrossLink
 import Foundation
+import GRDB
+import Ingest
+import Normalize
 import TouchstoneCore
 import Transport
 
 /// `touchstone-bench cross-link`: findings per second through the cross-link
-/// stage with a large state already in place, next to a same-run baseline that
-/// only decodes each item and encodes an empty ItemFindings for it (the floor
-/// any stage on `items.matched` pays).
+/// processor with a large state already in place (`--full`: 1,000,000 items),
+/// next to the normalize processor's throughput measured in the same run
+/// (normalize is the first stage every item passes; the ratio says how far
+/// cross-link, the one stage that cannot scale out, lags the pipeline's front).
+///
+/// The state is preloaded by the real engine (``CrossLinkEngine/ingest(_:)``)
+/// in large transactions: what it stores is what processing the same items
+/// stores (CrossLinkBulkStateTests compares the two).
 struct CrossLinkBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cross-link",
-        abstract: "Findings/s through cross-link with a large state, and the ratio to a decode+encode baseline.")
+        abstract: "Findings/s through cross-link with a large state (--full: 1M items), and the ratio to normalize's items/s in the same run.")
 
-    @Option(help: "Items taken into the state before measuring.")
-    var preload = 1_000_000
+    @Flag(help: "The acceptance form: 1,000,000 items in the state, 20,000 measured.")
+    var full = false
 
-    @Option(help: "Items measured (each links to the preloaded state with some probability).")
-    var measure = 20_000
+    @Option(help: "Items taken into the state before measuring (default 20,000; --full 1,000,000).")
+    var preload: Int?
+
+    @Option(help: "Items measured through the processor (default 5,000; --full 20,000). They link to the preloaded items as the preloaded items link to each other.")
+    var measure: Int?
+
+    @Option(help: "Raw lines measured through normalize (default 50,000).")
+    var normalizeLines = 50_000
+
+    @Option(help: "Items per preload transaction.")
+    var preloadTransaction = 50_000
 
     @Option(help: "Where to put the state (a temporary folder by default; removed afterwards unless --keep).")
     var directory: String?
@@ -29,6 +46,8 @@ struct CrossLinkBenchmark: AsyncParsableCommand {
     var resume = 0
 
     func run() async throws {
+        let preload = self.preload ?? (full ? 1_000_000 : 20_000)
+        let measure = self.measure ?? (full ? 20_000 : 5_000)
         let folder = URL(fileURLWithPath: directory ?? NSTemporaryDirectory() + "touchstone-bench-cross-link-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { if !keep { try? FileManager.default.removeItem(at: folder) } }
@@ -36,21 +55,27 @@ struct CrossLinkBenchmark: AsyncParsableCommand {
         var generator = SyntheticItems(seed: 42)
         for _ in 0..<resume { _ = generator.next() }
 
+        // Preload: the real engine, large transactions.
         var clock = ContinuousClock.now
+        let preloadCPUStart = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID)
         do {
             let engine = try CrossLinkEngine(path: path)
             for index in 0..<preload {
                 _ = try engine.ingest(generator.next())
-                if index % 10_000 == 9_999 {
+                if index % preloadTransaction == preloadTransaction - 1 {
                     try engine.commit(offsets: [:])
+                }
+                if index % 10_000 == 9_999 {
                     let rate = Double(index + 1) / (ContinuousClock.now - clock).seconds
-                    FileHandle.standardError.write(Data("\rpreloaded \(index + 1) items (\(Int(rate))/s)".utf8))
+                    FileHandle.standardError.write(Data("\rpreloaded \(index + 1) items (\(Int(rate))/s, \(Int(peakResidentMegabytes())) MB peak RSS)".utf8))
                 }
             }
             try engine.commit(offsets: [:])
         }
         let preloadSeconds = (ContinuousClock.now - clock).seconds
+        let preloadCPU = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - preloadCPUStart
         FileHandle.standardError.write(Data("\n".utf8))
+        let preloadPeak = peakResidentMegabytes()
 
         let messages = try (0..<measure).map { index in
             let item = generator.next()
@@ -59,27 +84,22 @@ struct CrossLinkBenchmark: AsyncParsableCommand {
                 value: try TopicJSON.encode(item), headers: [], timestamp: 0)
         }
 
-        // Baseline: decode each item, encode an empty ItemFindings.
+        // Cross-link: a fresh processor on the preloaded state, batches of 500 as StageRunner hands them.
         clock = .now
-        var baselineBytes = 0
-        for message in messages {
-            let item = try TopicJSON.decode(Item.self, from: message.value)
-            baselineBytes += try TopicJSON.encode(ItemFindings(item: item, verdicts: [])).count
-        }
-        let baselineSeconds = (ContinuousClock.now - clock).seconds
-
-        clock = .now
-        let openStart = ContinuousClock.now
         let stage = try CrossLinkProcessor(statePath: path)
-        let openSeconds = (ContinuousClock.now - openStart).seconds
+        let openSeconds = (ContinuousClock.now - clock).seconds
         clock = .now
+        let crossLinkCPUStart = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID)
         var findings = 0
-        var linkedFindings = 0
+        var findingsBytes = 0
+        var largestOutput = 0
         var batch: [TopicPartition: Int64] = [:]
         for (index, message) in messages.enumerated() {
             let outputs = try await stage.process(message)
             findings += outputs.count
-            linkedFindings += outputs.count - 1
+            let bytes = outputs.reduce(0) { $0 + $1.value.count }
+            findingsBytes += bytes
+            largestOutput = max(largestOutput, bytes)
             batch[message.position] = message.offset + 1
             if index % 500 == 499 {
                 try await stage.batchDidComplete(batch)
@@ -87,91 +107,85 @@ struct CrossLinkBenchmark: AsyncParsableCommand {
             }
         }
         try await stage.batchDidComplete(batch)
-        let seconds = (ContinuousClock.now - clock).seconds
+        let crossLinkSeconds = (ContinuousClock.now - clock).seconds
+        let crossLinkCPU = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - crossLinkCPUStart
 
-        let itemsPerSecond = Double(measure) / seconds
-        let baselinePerSecond = Double(measure) / baselineSeconds
+        // Normalize, same run: raw lines of the same platforms as ingest hands them over.
+        let normalize = NormalizeProcessor()
+        let capturedAt = Timestamp.now()
+        let raw = BenchCorpus.make(count: normalizeLines).enumerated().compactMap { index, line -> ConsumedMessage? in
+            guard case .published(let message) = LineIngester(platform: line.platform, source: "bench").disposition(
+                of: line.line, number: index + 1, capturedAt: capturedAt) else { return nil }
+            return ConsumedMessage(topic: message.topic, partition: 0, offset: Int64(index), key: message.key, value: message.value,
+                                   headers: message.headers, timestamp: 0)
+        }
+        clock = .now
+        let normalizeCPUStart = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID)
+        var normalized = 0
+        for message in raw { normalized += try normalize.outputs(for: message).count }
+        let normalizeSeconds = (ContinuousClock.now - clock).seconds
+        let normalizeCPU = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - normalizeCPUStart
+
+        let stateBytes = try FileManager.default.contentsOfDirectory(atPath: folder.path).reduce(0) { total, name in
+            let attributes = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(name).path)
+            return total + ((attributes[.size] as? Int) ?? 0)
+        }
+        let counts = try await DatabaseQueue(path: path, configuration: readOnly()).read { db in
+            (items: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM item") ?? 0,
+             keys: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM link_key") ?? 0,
+             edges: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM edge") ?? 0,
+             largest: try Int.fetchOne(db, sql: "SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM item GROUP BY cluster)") ?? 0)
+        }
+        let variants = await stage.handleVariantCount
+
+        let findingsPerSecond = Double(findings) / crossLinkSeconds
+        let normalizePerSecond = Double(normalized) / normalizeSeconds
         if resume > 0 { print("cross-link benchmark: continuing a kept state of \(resume) items") }
-        print("cross-link benchmark: \(preload) items preloaded in \(format(preloadSeconds)) s (\(Int(Double(preload) / preloadSeconds)) items/s); state reopened in \(format(openSeconds)) s")
-        print("  cross-link: \(measure) items -> \(findings) findings (\(linkedFindings) for cluster members re-judged) in \(format(seconds)) s")
-        print("  cross-link: \(Int(itemsPerSecond)) items/s, \(Int(Double(findings) / seconds)) findings/s")
-        print("  baseline (decode item + encode findings, same items): \(Int(baselinePerSecond)) items/s (\(baselineBytes / max(1, measure)) bytes/findings)")
-        print("  ratio cross-link/baseline: \(String(format: "%.4f", itemsPerSecond / baselinePerSecond))")
+        print("cross-link benchmark: \(preload) items preloaded in \(format(preloadSeconds)) s (\(format(preloadCPU)) s CPU; \(Int(Double(preload) / preloadSeconds)) items/s, transactions of \(preloadTransaction)); state reopened in \(format(openSeconds)) s")
+        print("  state: \(counts.items) items, \(counts.keys) stored link keys, \(variants) handle variants in memory, \(counts.edges) edges, largest cluster \(counts.largest); \(stateBytes / 1_048_576) MiB on disk")
+        print("  cross-link: \(measure) items -> \(findings) findings (\(findings - measure) for cluster members re-judged) in \(format(crossLinkSeconds)) s wall, \(format(crossLinkCPU)) s CPU")
+        print("  findings bytes: \(findingsBytes / max(1, findings)) per findings, \(findingsBytes / max(1, measure)) per item taken in, at most \(largestOutput) for one item (a cluster re-judged)")
+        print("  cross-link: \(Int(Double(measure) / crossLinkSeconds)) items/s, \(Int(findingsPerSecond)) findings/s (\(Int(Double(findings) / crossLinkCPU)) findings per CPU second)")
+        print("  normalize (same run, \(raw.count) raw lines of 9 platforms): \(normalized) items in \(format(normalizeSeconds)) s wall, \(format(normalizeCPU)) s CPU: \(Int(normalizePerSecond)) items/s (\(Int(Double(normalized) / normalizeCPU)) per CPU second)")
+        print("  ratio cross-link findings/s / normalize items/s: \(String(format: "%.3f", findingsPerSecond / normalizePerSecond)) wall, \(String(format: "%.3f", (Double(findings) / crossLinkCPU) / (Double(normalized) / normalizeCPU))) CPU")
+        print("  peak RSS: \(Int(preloadPeak)) MB after preload, \(Int(peakResidentMegabytes())) MB at the end")
+
+        // Findings amplification: every member whose findings changed is re-emitted with the cluster's edges.
+        let growth = try clusterGrowth(upTo: 100, reporting: [10, 25, 50, 100])
+        print("  cluster growth (a chain of items sharing phone numbers; what the k-th member joining emits):")
+        for row in growth {
+            print("    k = \(row.size): \(row.findings) findings, \(row.bytes / 1024) KiB (\(row.bytes / row.findings) bytes each)")
+        }
+    }
+
+    /// Grows one cluster to `size` members, each joining through a phone number it shares with the one before.
+    func clusterGrowth(upTo size: Int, reporting: Set<Int>) throws -> [(size: Int, findings: Int, bytes: Int)] {
+        let engine = try CrossLinkEngine(path: nil)
+        var rows: [(size: Int, findings: Int, bytes: Int)] = []
+        for k in 1...size {
+            var item = Item(platform: k % 2 == 0 ? "amazon" : "instagram", itemID: "chain\(k)", kind: k % 2 == 0 ? .listing : .post,
+                            account: Account(handle: "chainseller\(k)"), text: "Chain item \(k) about a bracelet")
+            item.contacts = [Contact(kind: .whatsapp, value: "+1555\(2_000_000 + k)"), Contact(kind: .whatsapp, value: "+1555\(2_000_000 + k + 1)")]
+            if k == 1 { item.signals = [Signal(brand: "cartier", signal: .brandTerm, rule: "exact", matched: "Cartier")] }
+            let outputs = try engine.ingest(item)
+            if reporting.contains(k) {
+                rows.append((k, outputs.count, try outputs.reduce(0) { $0 + (try TopicJSON.encode($1)).count }))
+            }
+        }
+        return rows
+    }
+
+    func readOnly() -> Configuration {
+        var configuration = Configuration()
+        configuration.readonly = true
+        return configuration
     }
 
     func format(_ value: Double) -> String { String(format: "%.2f", value) }
-}
 
-
-/// Posts and listings over several platforms with the link evidence cross-link
-/// reads: about 1 post in 10 links a listing seen before, 1 item in 20 shares a
-/// phone number with another, 1 picture in 50 is a near copy of an earlier one,
-/// 1 post in 5 carries a brand signal; the rest is unique.
-struct SyntheticItems {
-    var state: UInt64
-    var count = 0
-    var listingIDs: [String] = []
-    var pictures: [String] = []
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func random() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-
-    mutating func chance(_ oneIn: UInt64) -> Bool { random() % oneIn == 0 }
-
-    mutating func hex() -> String {
-        (0..<4).map { _ in
-            let text = String(random(), radix: 16)
-            return String(repeating: "0", count: 16 - text.count) + text
-        }.joined()
-    }
-
-    mutating func next() -> Item {
-        count += 1
-        let isListing = count % 2 == 0
-        let platforms = isListing ? ["amazon", "ebay", "etsy", "aliexpress"] : ["instagram", "tiktok", "x", "pinterest"]
-        let platform = platforms[Int(random() % 4)]
-        let id: String
-        switch platform {
-        case "amazon": id = "B0" + String(String(random(), radix: 36).uppercased().prefix(8)).padding(toLength: 8, withPad: "X", startingAt: 0)
-        case "ebay": id = "v1|\(100_000_000_000 + random() % 800_000_000_000)|0"
-        default: id = String(random() % 9_000_000_000_000 + 1_000_000_000_000)
-        }
-        var picture = Picture(url: "https://cdn.example.com/\(count).jpg")
-        if !pictures.isEmpty, chance(50) {
-            // A near copy: flip a few bits of an earlier picture.
-            var hash = PDQHash(hex: pictures[Int(random() % UInt64(pictures.count))])!
-            hash.words.0 ^= 1 << (random() % 64)
-            hash.words.2 ^= 1 << (random() % 64)
-            picture.pdq = hash.hex
-        } else {
-            picture.pdq = hex()
-        }
-        picture.quality = 90
-        if pictures.count < 100_000 { pictures.append(picture.pdq!) } else { pictures[Int(random() % 100_000)] = picture.pdq! }
-        var item = Item(
-            platform: platform, itemID: id, kind: isListing ? .listing : .post,
-            account: Account(handle: "user" + String(random() % 100_000_000_000, radix: 36)),
-            text: "Synthetic item \(count) with some words about a bracelet", pictures: [picture])
-        if isListing {
-            item.url = platform == "amazon" ? "https://www.amazon.com/dp/\(id)" : nil
-            if platform == "amazon" {
-                if listingIDs.count < 100_000 { listingIDs.append(id) } else { listingIDs[Int(random() % 100_000)] = id }
-            }
-        } else if !listingIDs.isEmpty, chance(10) {
-            let asin = listingIDs[Int(random() % UInt64(listingIDs.count))]
-            item.links = [Link(url: "https://www.amazon.com/dp/\(asin)", foundIn: "text", products: [ProductRef(platform: "amazon", itemID: asin)])]
-        }
-        if chance(20) {
-            item.contacts = [Contact(kind: .whatsapp, value: "+1555\(1_000_000 + random() % 50_000)")]
-        }
-        item.signals = !isListing && chance(5) ? [Signal(brand: "cartier", signal: .brandTerm, rule: "exact", matched: "Cartier")] : []
-        return item
+    func peakResidentMegabytes() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
     }
 }

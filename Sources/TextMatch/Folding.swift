@@ -198,7 +198,8 @@ let asciiClassRaw: [UInt8] = asciiClass.map(\.rawValue)
 ///   `C.a.r.t.i.e.r`, `Car tier` and `C4rt1er` all read `cartier`;
 ///   `compactFolded[j]` is the folded byte it came from.
 ///
-/// Built with raw pointer loops over preallocated buffers: this is the hot path of the stage.
+/// Built with raw pointer loops over uninitialised buffers (ASCII runs copied a byte at a time
+/// without decoding; compact bytes and flags from per-byte tables): this is the hot path of the stage.
 struct FoldedText {
     static let wordBit: UInt8 = 16
 
@@ -238,33 +239,36 @@ struct FoldedText {
         for byte in utf8 where byte >= 0x80 { nonASCII += 1 }
         // A non-ASCII scalar has 2+ UTF-8 bytes and folds to at most 31 bytes.
         let bound = count + nonASCII * 16 + 1
-        folded = [UInt8](repeating: 0, count: bound)
-        foldedOrigin = [Int32](repeating: 0, count: bound)
-        foldedKind = [UInt8](repeating: 0, count: bound)
         var length = 0
         var scalarIndex: Int32 = 0
         var transparent: [Int32] = []
-        let lower = asciiLower, classes = asciiClassRaw
-        folded.withUnsafeMutableBufferPointer { out in
-        foldedOrigin.withUnsafeMutableBufferPointer { origin in
-        foldedKind.withUnsafeMutableBufferPointer { kind in
+        let lower = asciiLower, classes = asciiClassRaw, asciiKinds = asciiFoldedKind
+        var foldedOrigin: [Int32] = []
+        var foldedKind: [UInt8] = []
+        // Filled in place without zeroing first: every byte up to `length` is written below.
+        let folded = [UInt8](unsafeUninitializedCapacity: bound) { outBuffer, outCount in
+        foldedOrigin = [Int32](unsafeUninitializedCapacity: bound) { originBuffer, originCount in
+        foldedKind = [UInt8](unsafeUninitializedCapacity: bound) { kindBuffer, kindCount in
+        let out = outBuffer.baseAddress!, origin = originBuffer.baseAddress!, kind = kindBuffer.baseAddress!
         lower.withUnsafeBufferPointer { lower in
         classes.withUnsafeBufferPointer { classes in
+        asciiKinds.withUnsafeBufferPointer { asciiKinds in
         table.entries.withUnsafeBufferPointer { entries in
         table.pool.withUnsafeBufferPointer { pool in
             var index = 0
             while index < count {
-                let lead = utf8[index]
-                if lead < 0x80 {
-                    let byte = lower[Int(lead)]
-                    out[length] = byte
+                // A run of ASCII: one byte in, one byte out, from one scalar each.
+                while index < count, utf8[index] < 0x80 {
+                    let byte = utf8[index]
+                    out[length] = lower[Int(byte)]
                     origin[length] = scalarIndex
-                    kind[length] = classes[Int(byte)] == ByteClass.letter.rawValue || classes[Int(byte)] == ByteClass.digit.rawValue ? FoldedText.wordBit : 0
+                    kind[length] = asciiKinds[Int(byte)]
                     length += 1
                     index += 1
                     scalarIndex += 1
-                    continue
                 }
+                if index >= count { break }
+                let lead = utf8[index]
                 var value: UInt32
                 var width: Int
                 if lead < 0xE0 {
@@ -307,32 +311,42 @@ struct FoldedText {
                 if bytesOut == 0 { transparent.append(scalarIndex) }
                 scalarIndex += 1
             }
-        }}}}}}}
-        folded.removeLast(bound - length)
-        foldedOrigin.removeLast(bound - length)
-        foldedKind.removeLast(bound - length)
+        }}}}}
+        kindCount = length
+        }
+        originCount = length
+        }
+        outCount = length
+        }
+        self.folded = folded
+        self.foldedOrigin = foldedOrigin
+        self.foldedKind = foldedKind
         scalarCount = Int(scalarIndex)
         transparentScalars = transparent
     }
 
     private mutating func buildCompact() {
+        let folded = self.folded, foldedKind = self.foldedKind
         let count = folded.count
-        compact = [UInt8](repeating: 0, count: count)
-        compactFolded = [Int32](repeating: 0, count: count)
-        compactFlags = [UInt8](repeating: 0, count: count)
         var length = 0
-        let classes = asciiClassRaw, skeleton = skeletonLetter, leetTable = leetLetter
+        let classes = asciiClassRaw, withLetters = compactByteWithLetters, withoutLetters = compactByteWithoutLetters
+        let leetFlags = compactLeetFlag
         let separator = ByteClass.separator.rawValue, letter = ByteClass.letter.rawValue, digit = ByteClass.digit.rawValue
         let leetSymbol = ByteClass.leetSymbol.rawValue, nonASCII = ByteClass.wordNonASCII.rawValue
-        let at = UInt8(ascii: "@"), dollar = UInt8(ascii: "$")
+        let at = UInt8(ascii: "@"), dollar = UInt8(ascii: "$"), hash = UInt8(ascii: "#")
+        var compactFolded: [Int32] = []
+        var compactFlags: [UInt8] = []
+        // Filled in place without zeroing first: every byte up to `length` is written below.
+        compact = [UInt8](unsafeUninitializedCapacity: count) { outBuffer, outCount in
+        compactFolded = [Int32](unsafeUninitializedCapacity: count) { outFoldedBuffer, outFoldedCount in
+        compactFlags = [UInt8](unsafeUninitializedCapacity: count) { outFlagsBuffer, outFlagsCount in
+        let out = outBuffer.baseAddress!, outFolded = outFoldedBuffer.baseAddress!, outFlags = outFlagsBuffer.baseAddress!
         folded.withUnsafeBufferPointer { folded in
         foldedKind.withUnsafeBufferPointer { kind in
-        compact.withUnsafeMutableBufferPointer { out in
-        compactFolded.withUnsafeMutableBufferPointer { outFolded in
-        compactFlags.withUnsafeMutableBufferPointer { outFlags in
         classes.withUnsafeBufferPointer { classes in
-        skeleton.withUnsafeBufferPointer { skeleton in
-        leetTable.withUnsafeBufferPointer { leetTable in
+        withLetters.withUnsafeBufferPointer { withLetters in
+        withoutLetters.withUnsafeBufferPointer { withoutLetters in
+        leetFlags.withUnsafeBufferPointer { leetFlags in
             @inline(__always) func byteClass(_ position: Int) -> UInt8 {
                 let byte = folded[position]
                 if byte < 0x80 { return classes[Int(byte)] }
@@ -346,69 +360,54 @@ struct FoldedText {
             }
             var position = 0
             while position < count {
-                let first = byteClass(position)
-                if first == separator || first == leetSymbol {
-                    position += 1
-                    continue
-                }
+                // Separators and leading leet symbols belong to no token.
+                while position < count, kind[position] & FoldedText.wordBit == 0 { position += 1 }
+                if position >= count { break }
                 // One token: word characters, with leet symbols only between word characters.
+                // Its bytes are written as they are read, as for a word with letters; a token
+                // without letters (`2024`, `1:1`) is rewritten after, its digits kept as digits.
                 let start = position
+                var context: UInt8 = 0
+                if start > 0 {
+                    if folded[start - 1] == hash { context = CompactFlags.hashtag }
+                    if folded[start - 1] == at { context = CompactFlags.mention }
+                }
+                let firstCompact = length
                 var hasLetter = false
                 var hasLeetSymbol = false
                 var end = position
                 while end < count {
-                    let cls = byteClass(end)
-                    if cls == letter || cls == nonASCII {
-                        hasLetter = true
-                        end += 1
-                    } else if cls == digit {
-                        end += 1
-                    } else if cls == leetSymbol {
+                    let byte = folded[end]
+                    if kind[end] & FoldedText.wordBit != 0 {
+                        // Letter, digit or non-ASCII word character.
+                        hasLetter = hasLetter || byte >= 0x80 || classes[Int(byte)] == letter
+                    } else if byte < 0x80, classes[Int(byte)] == leetSymbol {
                         let next = end + 1 < count ? byteClass(end + 1) : separator
-                        if next != separator, next != leetSymbol, !(folded[end] == at && atIsMailSeparator(end)) {
+                        if next != separator, next != leetSymbol, !(byte == at && atIsMailSeparator(end)) {
                             hasLeetSymbol = true
-                            end += 1
-                        } else if hasLeetSymbol, folded[end] == at || folded[end] == dollar, next == separator {
+                        } else if hasLeetSymbol, byte == at || byte == dollar, next == separator {
                             // A last `@`/`$` of a word already written in leetspeak (`B@lenci@g@`).
-                            end += 1
                         } else {
                             break
                         }
                     } else {
                         break
                     }
-                }
-                var context: UInt8 = 0
-                if start > 0 {
-                    if folded[start - 1] == UInt8(ascii: "#") { context = CompactFlags.hashtag }
-                    if folded[start - 1] == at { context = CompactFlags.mention }
-                }
-                let firstCompact = length
-                for k in start..<end {
-                    let byte = folded[k]
-                    var flags = context
-                    let output: UInt8
-                    let cls = byteClass(k)
-                    if cls == letter {
-                        output = skeleton[Int(byte)]
-                    } else if cls == digit {
-                        // Digits are leetspeak only in a word that has letters: `Cart1er`, not `1:1` or `2024`.
-                        if hasLetter, leetTable[Int(byte)] != byte {
-                            output = leetTable[Int(byte)]
-                            flags |= CompactFlags.leet
-                        } else {
-                            output = byte
-                        }
-                    } else if cls == leetSymbol {
-                        output = leetTable[Int(byte)]
-                        flags |= CompactFlags.leet
-                    } else {
-                        output = byte
-                    }
-                    out[length] = output
-                    outFolded[length] = Int32(k)
-                    outFlags[length] = flags
+                    out[length] = withLetters[Int(byte)]
+                    outFolded[length] = Int32(end)
+                    outFlags[length] = context | leetFlags[Int(byte)]
                     length += 1
+                    end += 1
+                }
+                if !hasLetter {
+                    // Digits are leetspeak only in a word that has letters: `Cart1er`, not `1:1` or `2024`.
+                    for j in firstCompact..<length {
+                        let byte = folded[Int(outFolded[j])]
+                        if byte < 0x80, classes[Int(byte)] == digit {
+                            out[j] = withoutLetters[Int(byte)]
+                            outFlags[j] = context
+                        }
+                    }
                 }
                 if length > firstCompact {
                     outFlags[firstCompact] |= CompactFlags.tokenStart
@@ -416,9 +415,45 @@ struct FoldedText {
                 }
                 position = end
             }
-        }}}}}}}}
-        compact.removeLast(count - length)
-        compactFolded.removeLast(count - length)
-        compactFlags.removeLast(count - length)
+        }}}}}}
+        outFlagsCount = length
+        }
+        outFoldedCount = length
+        }
+        outCount = length
+        }
+        self.compactFolded = compactFolded
+        self.compactFlags = compactFlags
+    }
+}
+
+/// The kind byte of a folded ASCII byte (its lower-case form): the word bit for letters and digits.
+let asciiFoldedKind: [UInt8] = (0..<256).map { byte in
+    guard byte < 0x80 else { return 0 }
+    let cls = asciiClass[Int(asciiLower[byte])]
+    return cls == .letter || cls == .digit ? FoldedText.wordBit : 0
+}
+
+/// The compact byte of a folded byte inside a token that has letters: letters by their
+/// skeleton, digits and leet symbols by the letter they stand for, non-ASCII as is.
+let compactByteWithLetters: [UInt8] = (0..<256).map { byte in
+    guard byte < 0x80 else { return UInt8(byte) }
+    switch asciiClass[byte] {
+    case .letter: return skeletonLetter[byte]
+    case .digit, .leetSymbol: return leetLetter[byte]
+    default: return UInt8(byte)
+    }
+}
+
+/// The compact byte of a digit in a token without letters: the digit itself.
+let compactByteWithoutLetters: [UInt8] = (0..<256).map { UInt8($0) }
+
+/// The leet flag of a folded byte inside a token that has letters: a digit that stands for a letter, or a leet symbol.
+let compactLeetFlag: [UInt8] = (0..<256).map { byte in
+    guard byte < 0x80 else { return 0 }
+    switch asciiClass[byte] {
+    case .digit: return leetLetter[byte] != UInt8(byte) ? CompactFlags.leet : 0
+    case .leetSymbol: return CompactFlags.leet
+    default: return 0
     }
 }

@@ -205,6 +205,8 @@ public final class TextMatcher: Sendable {
         let startAtWord = flags[start] & CompactFlags.tokenStart != 0 || text.compact[start] >= 0x80
         let endAtWord = flags[end] & CompactFlags.tokenEnd != 0 || text.compact[end] >= 0x80
         let context = flags[start] & (CompactFlags.hashtag | CompactFlags.mention)
+        // Inside a longer word only in a hashtag or mention (checked again below): most raw hits end here.
+        if !(startAtWord && endAtWord) && context == 0 { return nil }
         var unnatural = 0, joined = 0, badGap = false, counterfeitGapMismatch = false, wideSplit = false
         var leet = false
         for j in start...end {
@@ -321,9 +323,12 @@ public final class TextMatcher: Sendable {
     func findTypos(in text: FoldedText, original: () -> [Unicode.Scalar], into findings: inout [TextFinding]) {
         guard !typoIndex.entries.isEmpty else { return }
         let count = text.compact.count
-        let minLength = typoIndex.minLength, maxLength = typoIndex.maxLength
+        let minLength = typoIndex.minLength, maxLength = min(typoIndex.maxLength, TypoIndex.maxWordLength)
+        let a = UInt8(ascii: "a"), z = UInt8(ascii: "z")
         typoMisses.access { misses in
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: TypoIndex.maxWordLength + 1) { prefix in
         text.compact.withUnsafeBufferPointer { compact in
+        text.compactFlags.withUnsafeBufferPointer { flags in
             var j = 0
             while j < count {
                 // One token: [j, k].
@@ -331,46 +336,41 @@ public final class TextMatcher: Sendable {
                 var allLetters = true
                 while true {
                     let byte = compact[k]
-                    if byte >= 0x80 || asciiClass[Int(byte)] != .letter { allLetters = false }
-                    if text.compactFlags[k] & CompactFlags.tokenEnd != 0 || k == count - 1 { break }
+                    if byte < a || byte > z { allLetters = false }
+                    if flags[k] & CompactFlags.tokenEnd != 0 || k == count - 1 { break }
                     k += 1
                 }
                 let length = k - j + 1
-                if allLetters, length >= minLength, length <= maxLength {
-                    let word = UnsafeBufferPointer(rebasing: compact[j...k])
-                    let key = WordList.key(word)
-                    if misses.contains(key) {
-                        j = k + 1
-                        continue
-                    }
-                    // An ordinary word is never a typo; for the lengths that need two-letter deletions
-                    // (n²/2 hashes) one dictionary probe is cheaper, so ask the dictionary first.
-                    if typoIndex.longRange.contains(length),
-                       words.contains(folded: text.folded[Int(text.compactFolded[j])...Int(text.compactFolded[k])]) {
-                        misses.insert(key)
-                        j = k + 1
-                        continue
-                    }
-                    let candidates = typoIndex.candidates(word)
-                    if candidates.isEmpty { misses.insert(key) }
-                    if !candidates.isEmpty {
-                        let foldedRange = Int(text.compactFolded[j])...Int(text.compactFolded[k])
-                        let foldedWord = Array(text.folded[foldedRange])
-                        if !words.contains(folded: foldedWord) {
-                            for (entry, distance) in candidates where !Self.isEdgeExtension(word, of: typoIndex.entries[entry].term) {
-                                let (pattern, useIndex) = typoUses[typoIndex.entries[entry].payload]
-                                let use = patternUses[pattern][useIndex]
-                                let span = spanOf(foldedRange, in: text)
-                                findings.append(TextFinding(
-                                    brand: use.brand, signal: use.kind.signal, rule: "typo", span: [span.lowerBound, span.upperBound],
-                                    matched: String(String.UnicodeScalarView(original()[span])), normalized: use.normalized,
-                                    detail: "edit distance \(distance)", needsContext: use.needsContext, compactRange: j...k))
-                            }
-                        }
-                    }
+                defer { j = k + 1 }
+                guard allLetters, length >= minLength, length <= maxLength else { continue }
+                let word = UnsafeBufferPointer(rebasing: compact[j...k])
+                let key = TypoIndex.prefixHashes(word, into: prefix.baseAddress!)
+                if misses.contains(key) { continue }
+                let candidates = typoIndex.candidates(word, prefix: UnsafePointer(prefix.baseAddress!))
+                if candidates.isEmpty {
+                    misses.insert(key)
+                    continue
                 }
-                j = k + 1
+                // An ordinary word is never a typo (asked only now: the dictionary is large, its probes miss the caches).
+                let foldedRange = Int(text.compactFolded[j])...Int(text.compactFolded[k])
+                let foldedWord = text.folded[foldedRange]
+                if words.contains(folded: foldedWord) {
+                    // Cached by its skeleton only when that is the word itself (`love` reads `iove`, which is no word).
+                    if foldedWord.elementsEqual(word) { misses.insert(key) }
+                    continue
+                }
+                for (entry, distance) in candidates where !Self.isEdgeExtension(word, of: typoIndex.entries[entry].term) {
+                    let (pattern, useIndex) = typoUses[typoIndex.entries[entry].payload]
+                    let use = patternUses[pattern][useIndex]
+                    let span = spanOf(foldedRange, in: text)
+                    findings.append(TextFinding(
+                        brand: use.brand, signal: use.kind.signal, rule: "typo", span: [span.lowerBound, span.upperBound],
+                        matched: String(String.UnicodeScalarView(original()[span])), normalized: use.normalized,
+                        detail: "edit distance \(distance)", needsContext: use.needsContext, compactRange: j...k))
+                }
             }
+        }
+        }
         }
         }
     }

@@ -1,17 +1,25 @@
-/// An Aho-Corasick automaton over bytes, compiled to a dense DFA on byte
-/// classes, so that scanning costs one table step per byte whatever the number
-/// of patterns.
+/// The multi-term automaton: a trie of every compact pattern, compiled to
+/// dense rows over byte classes, walked from each place where a match may
+/// start (a word start, a non-ASCII character, any letter of a hashtag or
+/// mention), so that scanning costs a few table steps per word whatever the
+/// number of patterns.
 ///
-/// Only bytes that occur in some pattern get a class; every other byte sends
-/// the automaton back to the root. A transition stores `next << 1 | hasOutput`
-/// so that the scan loop tests for matches without a second load.
+/// A match starting anywhere else would be inside a longer word, which the
+/// verification rejects (BRANDS.md: terms match at word boundaries), so these
+/// walks find exactly the hits an Aho-Corasick scan of every position would
+/// keep, while touching only the shallow, cache-resident rows of the trie for
+/// ordinary words (the complete Aho-Corasick table of thousands of terms is
+/// megabytes, and every byte of the scan stepped through it).
+///
+/// Only bytes that occur in some pattern get a class; every other byte ends a
+/// walk. A transition stores `next << 1 | endsPattern`, 0 for no edge (the
+/// root is never a child).
 struct Automaton: Sendable {
     let classOf: [UInt8]
     let classCount: Int
     let transitions: [Int32]
-    /// For each state, the patterns that end there (including through suffix links).
-    let outputStart: [Int32]
-    let outputPatterns: [Int32]
+    /// For each state, the pattern that ends there (-1 for none).
+    let patternAt: [Int32]
     let patternLengths: [Int32]
 
     init(patterns: [[UInt8]]) {
@@ -24,96 +32,66 @@ struct Automaton: Sendable {
                 classCount += 1
             }
         }
-        // Trie with dense rows (-1 = no edge yet).
-        var goto: [Int32] = Array(repeating: -1, count: classCount)
-        var ends: [[Int32]] = [[]]
+        var children: [Int32] = Array(repeating: 0, count: classCount)
+        var patternAt: [Int32] = [-1]
         for (id, pattern) in patterns.enumerated() where !pattern.isEmpty {
             var state = 0
             for byte in pattern {
                 let slot = state * classCount + Int(classOf[Int(byte)])
-                if goto[slot] < 0 {
-                    goto[slot] = Int32(ends.count)
-                    goto += Array(repeating: -1, count: classCount)
-                    ends.append([])
+                if children[slot] == 0 {
+                    children[slot] = Int32(patternAt.count)
+                    children += Array(repeating: 0, count: classCount)
+                    patternAt.append(-1)
                 }
-                state = Int(goto[slot])
+                state = Int(children[slot])
             }
-            ends[state].append(Int32(id))
+            // Patterns are distinct (the matcher merges uses of one compact form).
+            patternAt[state] = Int32(id)
         }
-        let stateCount = ends.count
-        // Breadth-first: failure links, then complete the DFA and merge outputs.
-        var failure = [Int32](repeating: 0, count: stateCount)
-        var outputs = ends
-        var queue: [Int32] = []
-        queue.reserveCapacity(stateCount)
-        for cls in 1..<classCount {
-            let next = goto[cls]
-            if next < 0 {
-                goto[cls] = 0
-            } else {
-                failure[Int(next)] = 0
-                queue.append(next)
-            }
-        }
-        goto[0] = 0
-        var head = 0
-        while head < queue.count {
-            let state = Int(queue[head])
-            head += 1
-            outputs[state] += outputs[Int(failure[state])]
-            goto[state * classCount] = 0
-            for cls in 1..<classCount {
-                let slot = state * classCount + cls
-                let next = goto[slot]
-                let fallback = goto[Int(failure[state]) * classCount + cls]
-                if next < 0 {
-                    goto[slot] = fallback
-                } else {
-                    failure[Int(next)] = fallback
-                    queue.append(next)
-                }
-            }
-        }
-        var transitions = [Int32](repeating: 0, count: goto.count)
-        for slot in 0..<goto.count {
-            let next = Int(goto[slot])
-            transitions[slot] = Int32(next << 1) | (outputs[next].isEmpty ? 0 : 1)
-        }
-        var outputStart: [Int32] = [0]
-        var outputPatterns: [Int32] = []
-        for state in 0..<stateCount {
-            outputPatterns += outputs[state]
-            outputStart.append(Int32(outputPatterns.count))
+        var transitions = [Int32](repeating: 0, count: children.count)
+        for slot in 0..<children.count where children[slot] != 0 {
+            let next = Int(children[slot])
+            transitions[slot] = Int32(next << 1) | (patternAt[next] >= 0 ? 1 : 0)
         }
         self.classOf = classOf
         self.classCount = classCount
         self.transitions = transitions
-        self.outputStart = outputStart
-        self.outputPatterns = outputPatterns
+        self.patternAt = patternAt
         self.patternLengths = patterns.map { Int32($0.count) }
     }
 
-    var stateCount: Int { outputStart.count - 1 }
+    var stateCount: Int { patternAt.count }
 
-    /// Calls `found(pattern, end)` for every occurrence (`end` is the index of its last byte).
-    @inline(__always)
-    func scan(_ bytes: [UInt8], _ found: (Int, Int) -> Void) {
+    /// Calls `found(pattern, end)` for every pattern that occurs in `bytes` starting at a
+    /// position where `flags` has one of `startFlags` or the byte is non-ASCII (`end` is the
+    /// index of its last byte), in the order of an Aho-Corasick scan: by end, longest first.
+    func scan(_ bytes: [UInt8], flags: [UInt8], startFlags: UInt8, _ found: (Int, Int) -> Void) {
+        var hits: [(end: Int, length: Int32, pattern: Int32)] = []
         bytes.withUnsafeBufferPointer { text in
-            classOf.withUnsafeBufferPointer { classes in
-                transitions.withUnsafeBufferPointer { table in
-                    var state = 0
-                    let width = classCount
-                    for position in 0..<text.count {
-                        let step = table[state &* width &+ Int(classes[Int(text[position])])]
-                        state = Int(step >> 1)
-                        if step & 1 != 0 {
-                            for k in Int(outputStart[state])..<Int(outputStart[state + 1]) {
-                                found(Int(outputPatterns[k]), position)
-                            }
-                        }
+        flags.withUnsafeBufferPointer { flags in
+        classOf.withUnsafeBufferPointer { classes in
+        transitions.withUnsafeBufferPointer { table in
+        patternAt.withUnsafeBufferPointer { patternAt in
+            let width = classCount
+            let count = text.count
+            for start in 0..<count where flags[start] & startFlags != 0 || text[start] >= 0x80 {
+                var state = 0
+                var position = start
+                while position < count {
+                    let step = table[state &* width &+ Int(classes[Int(text[position])])]
+                    if step == 0 { break }
+                    state = Int(step >> 1)
+                    if step & 1 != 0 {
+                        let pattern = patternAt[state]
+                        hits.append((position, Int32(position - start + 1), pattern))
                     }
+                    position += 1
                 }
             }
+        }}}}}
+        if hits.count > 1 {
+            hits.sort { ($0.end, $1.length) < ($1.end, $0.length) }
         }
+        for hit in hits { found(Int(hit.pattern), hit.end) }
     }
 }

@@ -51,10 +51,11 @@ public struct TextFinding: Sendable, Hashable {
 /// The pure matcher of BRANDS.md for a set of profiles.
 ///
 /// All brand terms, product names, exclude terms and counterfeit terms of all
-/// profiles are compiled into one Aho-Corasick automaton over the compact
-/// skeleton of the text (see ``FoldedText``), so a text is scanned once
-/// whatever the number of terms; each hit is then verified (word boundaries,
-/// how the text was split, leetspeak, look-alikes) and explained. Typos go
+/// profiles are compiled into one automaton (a trie) over the compact
+/// skeleton of the text (see ``FoldedText``), walked from every place a match
+/// may start, so a text costs a few steps per word whatever the number of
+/// terms; each hit is then verified (word boundaries, how the text was split,
+/// leetspeak, look-alikes) and explained. Typos go
 /// through a deletion index (``TypoIndex``).
 ///
 /// ```swift
@@ -178,7 +179,11 @@ public final class TextMatcher: Sendable {
             return scalars!
         }
         var hits: [(Int, Int)] = []
-        automaton.scan(folded.compact) { pattern, end in hits.append((pattern, end)) }
+        // Matches may start at a word start, inside a hashtag or mention, or at a non-ASCII character (CJK has no spaces).
+        automaton.scan(folded.compact, flags: folded.compactFlags,
+                       startFlags: CompactFlags.tokenStart | CompactFlags.hashtag | CompactFlags.mention) { pattern, end in
+            hits.append((pattern, end))
+        }
         for (pattern, end) in hits {
             let start = end - Int(automaton.patternLengths[pattern]) + 1
             for use in patternUses[pattern] {

@@ -11,6 +11,11 @@
 /// ordinary words (the complete Aho-Corasick table of thousands of terms is
 /// megabytes, and every byte of the scan stepped through it).
 ///
+/// Before a walk, the four bytes at the start are looked up in a small bit set
+/// of the patterns' first four bytes (patterns shorter than four bytes by their
+/// first byte), so that most words cost one probe of an L1-resident table and
+/// no walk at all.
+///
 /// Only bytes that occur in some pattern get a class; every other byte ends a
 /// walk. A transition stores `next << 1 | endsPattern`, 0 for no edge (the
 /// root is never a child).
@@ -21,6 +26,16 @@ struct Automaton: Sendable {
     /// For each state, the pattern that ends there (-1 for none).
     let patternAt: [Int32]
     let patternLengths: [Int32]
+    /// Bit set of the hashed first four bytes of every pattern of 4+ bytes.
+    let gate: [UInt64]
+    let gateShift: UInt32
+    /// Whether a pattern of fewer than four bytes starts with this byte.
+    let startsShortPattern: [Bool]
+
+    @inline(__always)
+    static func gateHash(_ four: UInt32, shift: UInt32) -> Int {
+        Int((four &* 0x9E37_79B1) >> shift)
+    }
 
     init(patterns: [[UInt8]]) {
         var classOf = [UInt8](repeating: 0, count: 256)
@@ -58,6 +73,24 @@ struct Automaton: Sendable {
         self.transitions = transitions
         self.patternAt = patternAt
         self.patternLengths = patterns.map { Int32($0.count) }
+        // About 32 bits per distinct prefix: ~3% of other words pass the gate.
+        var gateBits = 1 << 12
+        while gateBits < patterns.count * 32 { gateBits <<= 1 }
+        let gateShift = UInt32(32 - gateBits.trailingZeroBitCount)
+        var gate = [UInt64](repeating: 0, count: gateBits / 64)
+        var startsShortPattern = [Bool](repeating: false, count: 256)
+        for pattern in patterns where !pattern.isEmpty {
+            if pattern.count >= 4 {
+                let four = UInt32(pattern[0]) | UInt32(pattern[1]) << 8 | UInt32(pattern[2]) << 16 | UInt32(pattern[3]) << 24
+                let bit = Self.gateHash(four, shift: gateShift)
+                gate[bit >> 6] |= 1 << UInt64(bit & 63)
+            } else {
+                startsShortPattern[Int(pattern[0])] = true
+            }
+        }
+        self.gate = gate
+        self.gateShift = gateShift
+        self.startsShortPattern = startsShortPattern
     }
 
     var stateCount: Int { patternAt.count }
@@ -72,9 +105,19 @@ struct Automaton: Sendable {
         classOf.withUnsafeBufferPointer { classes in
         transitions.withUnsafeBufferPointer { table in
         patternAt.withUnsafeBufferPointer { patternAt in
+        gate.withUnsafeBufferPointer { gate in
+        startsShortPattern.withUnsafeBufferPointer { startsShortPattern in
             let width = classCount
             let count = text.count
+            let shift = gateShift
+            let raw = UnsafeRawPointer(text.baseAddress)
             for start in 0..<count where flags[start] & startFlags != 0 || text[start] >= 0x80 {
+                // A pattern of 4+ bytes here starts with these four bytes; a shorter one with this byte.
+                if start + 4 <= count, !startsShortPattern[Int(text[start])] {
+                    let four = UInt32(littleEndian: raw!.loadUnaligned(fromByteOffset: start, as: UInt32.self))
+                    let bit = Self.gateHash(four, shift: shift)
+                    if gate[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { continue }
+                }
                 var state = 0
                 var position = start
                 while position < count {
@@ -88,7 +131,7 @@ struct Automaton: Sendable {
                     position += 1
                 }
             }
-        }}}}}
+        }}}}}}}
         if hits.count > 1 {
             hits.sort { ($0.end, $1.length) < ($1.end, $0.length) }
         }

@@ -79,8 +79,9 @@ final class TypoIndex: Sendable {
         var chainEntry: [Int32] = []
         let mask = slotCount - 1
         for (key, entry) in keys {
+            let spread = Self.filterMix(key)
+            filter[Int(spread >> filterShift)] |= Self.filterBits(spread)
             let mixed = Self.mix(key)
-            filter[Int(mixed >> filterShift)] |= Self.filterBits(mixed)
             var slot = Int(truncatingIfNeeded: mixed >> 20) & mask
             while slotEntries[slot] >= 0 && slots[slot] != key { slot = (slot + 1) & mask }
             // Each slot heads a chain of (entry) links, so that one key maps to many terms.
@@ -114,10 +115,16 @@ final class TypoIndex: Sendable {
         return x
     }
 
+    /// The filter's spread of a key: one multiplication (the keys are already polynomial hashes).
+    @inline(__always)
+    static func filterMix(_ key: UInt64) -> UInt64 {
+        key &* 0x9E37_79B9_7F4A_7C15
+    }
+
     /// The three filter bits of a mixed key (its block is chosen by the high bits).
     @inline(__always)
     static func filterBits(_ mixed: UInt64) -> UInt64 {
-        (1 << (mixed & 63)) | (1 << ((mixed >> 6) & 63)) | (1 << ((mixed >> 12) & 63))
+        (1 << ((mixed >> 16) & 63)) | (1 << ((mixed >> 22) & 63)) | (1 << ((mixed >> 28) & 63))
     }
 
     static func hash<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
@@ -207,29 +214,40 @@ final class TypoIndex: Sendable {
         if depths == 0 { return [] }
         // Probe the filter while hashing, in the order of the deletion enumeration (depth 0, 1, 2);
         // look up the few survivors after.
+        //
+        // With prefix hashes P, the word without letter i hashes to (P[i] - P[i+1])·B^(n-i-1) + P[n],
+        // and without letters i < j to (P[i] - P[i+1])·B^(n-i-2) + (P[j] - P[j+1])·B^(n-j-1) + P[n]
+        // (the same values ``forEachDeletionHash`` computes for the terms), so each deletion costs an addition.
         var survivors: [UInt64] = []
         let shift = filterShift
         filter.withUnsafeBufferPointer { blocks in
         Self.powers.withUnsafeBufferPointer { pow in
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2 * n) { terms in
             @inline(__always) func probe(_ key: UInt64) {
-                let mixed = Self.mix(key)
-                let bits = Self.filterBits(mixed)
-                if blocks[Int(mixed >> shift)] & bits == bits { survivors.append(key) }
+                let spread = Self.filterMix(key)
+                let bits = Self.filterBits(spread)
+                if blocks[Int(spread >> shift)] & bits == bits { survivors.append(key) }
             }
-            @inline(__always) func range(_ a: Int, _ b: Int) -> UInt64 { prefix[b] &- prefix[a] &* pow[b - a] }
-            if depths & 1 != 0 { probe(prefix[n]) }
-            if depths & 2 != 0 {
-                for i in 0..<n { probe(prefix[i] &* pow[n - i - 1] &+ range(i + 1, n)) }
-            }
-            if depths & 4 != 0 {
+            let whole = prefix[n]
+            if depths & 1 != 0 { probe(whole) }
+            if depths & 6 != 0 {
+                // terms[i]: letter i's part when it is the last deletion; terms[n + i]: when a later one follows.
                 for i in 0..<n {
-                    for j in (i + 1)..<n {
-                        let head = prefix[i] &* pow[j - i - 1] &+ range(i + 1, j)
-                        probe(head &* pow[n - j - 1] &+ range(j + 1, n))
-                    }
+                    let difference = prefix[i] &- prefix[i + 1]
+                    terms[i] = difference &* pow[n - i - 1]
+                    if i + 2 <= n { terms[n + i] = difference &* pow[n - i - 2] }
                 }
             }
-        }}
+            if depths & 2 != 0 {
+                for i in 0..<n { probe(terms[i] &+ whole) }
+            }
+            if depths & 4 != 0 {
+                for i in 0..<max(n - 1, 0) {
+                    let first = terms[n + i] &+ whole
+                    for j in (i + 1)..<n { probe(first &+ terms[j]) }
+                }
+            }
+        }}}
         if survivors.isEmpty { return [] }
         var found: [Int] = []
         for key in survivors { entriesFor(key, into: &found) }

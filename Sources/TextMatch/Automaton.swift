@@ -95,13 +95,14 @@ struct Automaton: Sendable {
 
     var stateCount: Int { patternAt.count }
 
-    /// Calls `found(pattern, end)` for every pattern that occurs in `bytes` starting at a
-    /// position where `flags` has one of `startFlags` or the byte is non-ASCII (`end` is the
-    /// index of its last byte), in the order of an Aho-Corasick scan: by end, longest first.
-    func scan(_ bytes: [UInt8], flags: [UInt8], startFlags: UInt8, _ found: (Int, Int) -> Void) {
+    /// Calls `found(pattern, end)` for every pattern that occurs in `bytes` starting at the first
+    /// byte of a token, at any byte of a token marked ``FoldedText/Token/startsAnywhere`` (a hashtag
+    /// or mention) or at a non-ASCII byte (`end` is the index of its last byte), in the order of an
+    /// Aho-Corasick scan: by end, longest first.
+    func scan(_ bytes: [UInt8], tokens: [UInt64], _ found: (Int, Int) -> Void) {
         var hits: [(end: Int, length: Int32, pattern: Int32)] = []
         bytes.withUnsafeBufferPointer { text in
-        flags.withUnsafeBufferPointer { flags in
+        tokens.withUnsafeBufferPointer { tokens in
         classOf.withUnsafeBufferPointer { classes in
         transitions.withUnsafeBufferPointer { table in
         patternAt.withUnsafeBufferPointer { patternAt in
@@ -111,12 +112,12 @@ struct Automaton: Sendable {
             let count = text.count
             let shift = gateShift
             let raw = UnsafeRawPointer(text.baseAddress)
-            for start in 0..<count where flags[start] & startFlags != 0 || text[start] >= 0x80 {
+            @inline(__always) func walk(from start: Int) {
                 // A pattern of 4+ bytes here starts with these four bytes; a shorter one with this byte.
                 if start + 4 <= count, !startsShortPattern[Int(text[start])] {
                     let four = UInt32(littleEndian: raw!.loadUnaligned(fromByteOffset: start, as: UInt32.self))
                     let bit = Self.gateHash(four, shift: shift)
-                    if gate[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { continue }
+                    if gate[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { return }
                 }
                 var state = 0
                 var position = start
@@ -130,6 +131,16 @@ struct Automaton: Sendable {
                     }
                     position += 1
                 }
+            }
+            for token in tokens {
+                let first = FoldedText.Token.first(token)
+                if token & FoldedText.Token.startsAnywhere == 0 {
+                    walk(from: first)
+                    continue
+                }
+                // Every byte of a hashtag or mention, or of a token with non-ASCII bytes (a start at an
+                // ASCII byte inside the latter only finds hits the verification drops).
+                for start in first...FoldedText.Token.last(token) { walk(from: start) }
             }
         }}}}}}}
         if hits.count > 1 {

@@ -209,6 +209,9 @@ struct FoldedText {
     var compact: [UInt8] = []
     var compactFolded: [Int32] = []
     var compactFlags: [UInt8] = []
+    /// The compact tokens, each packed by ``Token``: where the automaton starts and which words the typo rule reads,
+    /// without another pass over the bytes.
+    var tokens: [UInt64] = []
     var scalarCount = 0
     /// Scalars that folded to nothing (combining marks, default ignorables), in order.
     var transparentScalars: [Int32] = []
@@ -224,6 +227,17 @@ struct FoldedText {
     }
 
     func isWordByte(_ position: Int) -> Bool { foldedKind[position] & Self.wordBit != 0 }
+
+    /// A compact token packed in 64 bits: first and last compact index, whether every compact byte
+    /// is a letter `a`-`z`, whether a match may start at any of its bytes (a hashtag or mention,
+    /// or non-ASCII bytes, as CJK has no spaces).
+    enum Token {
+        static let lettersOnly: UInt64 = 1 << 62
+        static let startsAnywhere: UInt64 = 1 << 63
+
+        @inline(__always) static func first(_ token: UInt64) -> Int { Int(token & 0x7FFF_FFFF) }
+        @inline(__always) static func last(_ token: UInt64) -> Int { Int((token >> 31) & 0x7FFF_FFFF) }
+    }
 
     init(_ text: String, table: FoldTable = .shared) {
         var source = text
@@ -336,6 +350,8 @@ struct FoldedText {
         let at = UInt8(ascii: "@"), dollar = UInt8(ascii: "$"), hash = UInt8(ascii: "#")
         var compactFolded: [Int32] = []
         var compactFlags: [UInt8] = []
+        var tokens: [UInt64] = []
+        tokens.reserveCapacity(count / 4 + 1)
         // Filled in place without zeroing first: every byte up to `length` is written below.
         compact = [UInt8](unsafeUninitializedCapacity: count) { outBuffer, outCount in
         compactFolded = [Int32](unsafeUninitializedCapacity: count) { outFoldedBuffer, outFoldedCount in
@@ -375,6 +391,8 @@ struct FoldedText {
                 let firstCompact = length
                 var hasLetter = false
                 var hasLeetSymbol = false
+                var lettersOnly = true
+                var nonASCIIByte = false
                 var end = position
                 while end < count {
                     let byte = folded[end]
@@ -393,7 +411,10 @@ struct FoldedText {
                     } else {
                         break
                     }
-                    out[length] = withLetters[Int(byte)]
+                    let compactByte = withLetters[Int(byte)]
+                    lettersOnly = lettersOnly && compactByte &- UInt8(ascii: "a") < 26
+                    nonASCIIByte = nonASCIIByte || byte >= 0x80
+                    out[length] = compactByte
                     outFolded[length] = Int32(end)
                     outFlags[length] = context | leetFlags[Int(byte)]
                     length += 1
@@ -412,6 +433,10 @@ struct FoldedText {
                 if length > firstCompact {
                     outFlags[firstCompact] |= CompactFlags.tokenStart
                     outFlags[length - 1] |= CompactFlags.tokenEnd
+                    var token = UInt64(firstCompact) | UInt64(length - 1) << 31
+                    if hasLetter && lettersOnly { token |= Token.lettersOnly }
+                    if context != 0 || nonASCIIByte { token |= Token.startsAnywhere }
+                    tokens.append(token)
                 }
                 position = end
             }
@@ -424,6 +449,7 @@ struct FoldedText {
         }
         self.compactFolded = compactFolded
         self.compactFlags = compactFlags
+        self.tokens = tokens
     }
 }
 

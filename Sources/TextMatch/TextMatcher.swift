@@ -180,8 +180,7 @@ public final class TextMatcher: Sendable {
         }
         var hits: [(Int, Int)] = []
         // Matches may start at a word start, inside a hashtag or mention, or at a non-ASCII character (CJK has no spaces).
-        automaton.scan(folded.compact, flags: folded.compactFlags,
-                       startFlags: CompactFlags.tokenStart | CompactFlags.hashtag | CompactFlags.mention) { pattern, end in
+        automaton.scan(folded.compact, tokens: folded.tokens) { pattern, end in
             hits.append((pattern, end))
         }
         for (pattern, end) in hits {
@@ -327,27 +326,15 @@ public final class TextMatcher: Sendable {
 
     func findTypos(in text: FoldedText, original: () -> [Unicode.Scalar], into findings: inout [TextFinding]) {
         guard !typoIndex.entries.isEmpty else { return }
-        let count = text.compact.count
         let minLength = typoIndex.minLength, maxLength = min(typoIndex.maxLength, TypoIndex.maxWordLength)
-        let a = UInt8(ascii: "a"), z = UInt8(ascii: "z")
         typoMisses.access { misses in
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: TypoIndex.maxWordLength + 1) { prefix in
         text.compact.withUnsafeBufferPointer { compact in
-        text.compactFlags.withUnsafeBufferPointer { flags in
-            var j = 0
-            while j < count {
-                // One token: [j, k].
-                var k = j
-                var allLetters = true
-                while true {
-                    let byte = compact[k]
-                    if byte < a || byte > z { allLetters = false }
-                    if flags[k] & CompactFlags.tokenEnd != 0 || k == count - 1 { break }
-                    k += 1
-                }
+            // Words of letters only (after leetspeak: `C4rtler` is one).
+            for token in text.tokens where token & FoldedText.Token.lettersOnly != 0 {
+                let j = FoldedText.Token.first(token), k = FoldedText.Token.last(token)
                 let length = k - j + 1
-                defer { j = k + 1 }
-                guard allLetters, length >= minLength, length <= maxLength else { continue }
+                guard length >= minLength, length <= maxLength else { continue }
                 let word = UnsafeBufferPointer(rebasing: compact[j...k])
                 let key = TypoIndex.prefixHashes(word, into: prefix.baseAddress!)
                 if misses.contains(key) { continue }
@@ -374,7 +361,6 @@ public final class TextMatcher: Sendable {
                         detail: "edit distance \(distance)", needsContext: use.needsContext, compactRange: j...k))
                 }
             }
-        }
         }
         }
         }

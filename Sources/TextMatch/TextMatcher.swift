@@ -337,10 +337,11 @@ public final class TextMatcher: Sendable {
                 guard length >= minLength, length <= maxLength else { continue }
                 let word = UnsafeBufferPointer(rebasing: compact[j...k])
                 let key = TypoIndex.prefixHashes(word, into: prefix.baseAddress!)
-                if misses.contains(key) { continue }
+                let long = typoIndex.probesTwoLetterDeletions(length: length)
+                if misses.contains(key, long: long) { continue }
                 let candidates = typoIndex.candidates(word, prefix: UnsafePointer(prefix.baseAddress!))
                 if candidates.isEmpty {
-                    misses.insert(key)
+                    misses.insert(key, long: long)
                     continue
                 }
                 // An ordinary word is never a typo (asked only now: the dictionary is large, its probes miss the caches).
@@ -348,7 +349,7 @@ public final class TextMatcher: Sendable {
                 let foldedWord = text.folded[foldedRange]
                 if words.contains(folded: foldedWord) {
                     // Cached by its skeleton only when that is the word itself (`love` reads `iove`, which is no word).
-                    if foldedWord.elementsEqual(word) { misses.insert(key) }
+                    if foldedWord.elementsEqual(word) { misses.insert(key, long: long) }
                     continue
                 }
                 for (entry, distance) in candidates where !Self.isEdgeExtension(word, of: typoIndex.entries[entry].term) {

@@ -181,6 +181,13 @@ final class TypoIndex: Sendable {
         return h
     }
 
+    /// Whether a word of this length needs its two-letter deletions probed (n²/2 of them):
+    /// only such words are worth the large table of ``TypoMissTable``.
+    @inline(__always)
+    func probesTwoLetterDeletions(length n: Int) -> Bool {
+        n <= Self.maxWordLength && depthsByLength.withUnsafeBufferPointer { $0[n] } & 4 != 0
+    }
+
     func entriesFor(_ key: UInt64, into result: inout [Int]) {
         var slot = Int(truncatingIfNeeded: Self.mix(key) >> 20) & slotMask
         while slotEntries[slot] >= 0 {
@@ -288,17 +295,29 @@ final class TypoIndex: Sendable {
     }
 }
 
-/// Words recently found to have no typo candidate, so that the common words of
-/// a stream (`beautiful`, `shipping`) are hashed once instead of once per
-/// deletion. A lossy, bounded table of 64-bit word hashes, cleared when it
-/// fills; a hash collision can only skip a typo check for a word that collides
-/// with a known non-candidate (probability ~2⁻⁴⁸ per word).
+/// Words recently found to have no typo candidate, so that the common words
+/// of a stream (`shipping`, `beautiful`) are hashed once instead of once per
+/// deletion. Two lossy tables of 64-bit word hashes: a small direct-mapped one
+/// for every word (it stays in the fastest cache, and the frequent words of a
+/// stream keep their places in it), and a large one for the long words whose
+/// two-letter deletions (n²/2 probes) are worth a slower lookup, cleared when
+/// it fills. A hash collision can only skip a typo check for a word that
+/// collides with a known non-candidate (probability ~2⁻⁴⁸ per word).
 struct TypoMissTable {
+    private var recent = [UInt64](repeating: 0, count: 1 << 12)
     private var slots = [UInt64](repeating: 0, count: 1 << 16)
     private var count = 0
 
-    func contains(_ key: UInt64) -> Bool {
-        slots.withUnsafeBufferPointer { slots in
+    @inline(__always)
+    private static func recentSlot(_ key: UInt64) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 52)
+    }
+
+    /// - Parameter long: also look in the large table (a word whose two-letter deletions would be probed).
+    func contains(_ key: UInt64, long: Bool) -> Bool {
+        if recent.withUnsafeBufferPointer({ $0[Self.recentSlot(key)] }) == key { return true }
+        guard long else { return false }
+        return slots.withUnsafeBufferPointer { slots in
             let mask = slots.count - 1
             var slot = Int(truncatingIfNeeded: TypoIndex.mix(key)) & mask
             while slots[slot] != 0 {
@@ -309,7 +328,9 @@ struct TypoMissTable {
         }
     }
 
-    mutating func insert(_ key: UInt64) {
+    mutating func insert(_ key: UInt64, long: Bool) {
+        recent.withUnsafeMutableBufferPointer { $0[Self.recentSlot(key)] = key }
+        guard long else { return }
         if count * 4 >= slots.count * 3 {
             for index in slots.indices { slots[index] = 0 }
             count = 0

@@ -396,6 +396,16 @@ struct FoldedText {
                 var end = position
                 while end < count {
                     let byte = folded[end]
+                    if byte &- UInt8(ascii: "a") < 26 {
+                        // The common case first: an ASCII letter (folded text is lower case).
+                        hasLetter = true
+                        out[length] = withLetters[Int(byte)]
+                        outFolded[length] = Int32(end)
+                        outFlags[length] = context
+                        length += 1
+                        end += 1
+                        continue
+                    }
                     if kind[end] & FoldedText.wordBit != 0 {
                         // Letter, digit or non-ASCII word character.
                         hasLetter = hasLetter || byte >= 0x80 || classes[Int(byte)] == letter

@@ -72,6 +72,7 @@ struct Automaton: Sendable {
         self.classCount = classCount
         self.transitions = transitions
         self.patternAt = patternAt
+        precondition(patterns.count < 1 << 20 && patterns.allSatisfy { $0.count < 1 << 20 }, "too many or too long patterns")
         self.patternLengths = patterns.map { Int32($0.count) }
         // About 32 bits per distinct prefix: ~3% of other words pass the gate.
         var gateBits = 1 << 12
@@ -100,7 +101,9 @@ struct Automaton: Sendable {
     /// or mention) or at a non-ASCII byte (`end` is the index of its last byte), in the order of an
     /// Aho-Corasick scan: by end, longest first.
     func scan(_ bytes: [UInt8], tokens: [UInt64], _ found: (Int, Int) -> Void) {
-        var hits: [(end: Int, length: Int32, pattern: Int32)] = []
+        // Packed so that sorting the integers orders them by end, then longest first:
+        // end << 40 | (2^20 - 1 - length) << 20 | pattern.
+        var hits: [UInt64] = []
         bytes.withUnsafeBufferPointer { text in
         tokens.withUnsafeBufferPointer { tokens in
         classOf.withUnsafeBufferPointer { classes in
@@ -127,7 +130,8 @@ struct Automaton: Sendable {
                     state = Int(step >> 1)
                     if step & 1 != 0 {
                         let pattern = patternAt[state]
-                        hits.append((position, Int32(position - start + 1), pattern))
+                        let length = UInt64(position - start + 1)
+                        hits.append(UInt64(position) << 40 | (0xFFFFF - length) << 20 | UInt64(pattern))
                     }
                     position += 1
                 }
@@ -143,9 +147,7 @@ struct Automaton: Sendable {
                 for start in first...FoldedText.Token.last(token) { walk(from: start) }
             }
         }}}}}}}
-        if hits.count > 1 {
-            hits.sort { ($0.end, $1.length) < ($1.end, $0.length) }
-        }
-        for hit in hits { found(Int(hit.pattern), hit.end) }
+        if hits.count > 1 { hits.sort() }
+        for hit in hits { found(Int(hit & 0xFFFFF), Int(hit >> 40)) }
     }
 }

@@ -172,18 +172,9 @@ public final class TextMatcher: Sendable {
     public func findings(in text: String) -> [TextFinding] {
         let folded = FoldedText(text)
         var findings: [TextFinding] = []
-        var scalars: [Unicode.Scalar]?
-        func original() -> [Unicode.Scalar] {
-            if let scalars { return scalars }
-            scalars = Array(text.unicodeScalars)
-            return scalars!
-        }
-        var hits: [(Int, Int)] = []
+        func original(_ span: Range<Int>) -> String { Self.substring(of: text, scalars: span) }
         // Matches may start at a word start, inside a hashtag or mention, or at a non-ASCII character (CJK has no spaces).
         automaton.scan(folded.compact, tokens: folded.tokens) { pattern, end in
-            hits.append((pattern, end))
-        }
-        for (pattern, end) in hits {
             let start = end - Int(automaton.patternLengths[pattern]) + 1
             for use in patternUses[pattern] {
                 if let finding = verify(use, start: start, end: end, in: folded, original: original) {
@@ -204,7 +195,7 @@ public final class TextMatcher: Sendable {
         return first...last
     }
 
-    func verify(_ use: PatternUse, start: Int, end: Int, in text: FoldedText, original: () -> [Unicode.Scalar]) -> TextFinding? {
+    func verify(_ use: PatternUse, start: Int, end: Int, in text: FoldedText, original: (Range<Int>) -> String) -> TextFinding? {
         let flags = text.compactFlags
         let startAtWord = flags[start] & CompactFlags.tokenStart != 0 || text.compact[start] >= 0x80
         let endAtWord = flags[end] & CompactFlags.tokenEnd != 0 || text.compact[end] >= 0x80
@@ -296,13 +287,29 @@ public final class TextMatcher: Sendable {
         default: rule = transforms.first ?? "exact"
         }
         let span = spanOf(foldedRange, in: text)
-        let scalars = original()
         var detail = transforms.count > 1 ? transforms.joined(separator: "+") : nil
         if partOfTag { detail = (detail.map { $0 + "; " } ?? "") + "part of a longer tag" }
         return TextFinding(
             brand: use.brand, signal: use.kind.signal, rule: rule, span: [span.lowerBound, span.upperBound],
-            matched: String(String.UnicodeScalarView(scalars[span])), normalized: use.normalized, detail: detail,
+            matched: original(span), normalized: use.normalized, detail: detail,
             needsContext: use.needsContext, compactRange: start...end)
+    }
+
+    /// The part of `text` between two Unicode scalar offsets, found by counting the scalars'
+    /// first UTF-8 bytes (cheaper than decoding the text into scalars for the few matches of a text).
+    static func substring(of text: String, scalars span: Range<Int>) -> String {
+        var text = text
+        return text.withUTF8 { utf8 in
+            var scalar = 0
+            var start = utf8.count, end = utf8.count
+            for index in 0..<utf8.count where utf8[index] & 0xC0 != 0x80 {
+                if scalar == span.lowerBound { start = index }
+                if scalar == span.upperBound { end = index; break }
+                scalar += 1
+            }
+            guard start < end else { return "" }
+            return String(decoding: UnsafeBufferPointer(rebasing: utf8[start..<end]), as: UTF8.self)
+        }
     }
 
     /// The original scalars a folded range came from, extended over trailing combining marks.
@@ -324,7 +331,7 @@ public final class TextMatcher: Sendable {
         return false
     }
 
-    func findTypos(in text: FoldedText, original: () -> [Unicode.Scalar], into findings: inout [TextFinding]) {
+    func findTypos(in text: FoldedText, original: (Range<Int>) -> String, into findings: inout [TextFinding]) {
         guard !typoIndex.entries.isEmpty else { return }
         let minLength = typoIndex.minLength, maxLength = min(typoIndex.maxLength, TypoIndex.maxWordLength)
         typoMisses.access { misses in
@@ -358,7 +365,7 @@ public final class TextMatcher: Sendable {
                     let span = spanOf(foldedRange, in: text)
                     findings.append(TextFinding(
                         brand: use.brand, signal: use.kind.signal, rule: "typo", span: [span.lowerBound, span.upperBound],
-                        matched: String(String.UnicodeScalarView(original()[span])), normalized: use.normalized,
+                        matched: original(span), normalized: use.normalized,
                         detail: "edit distance \(distance)", needsContext: use.needsContext, compactRange: j...k))
                 }
             }

@@ -271,16 +271,23 @@ struct FoldedText {
         table.pool.withUnsafeBufferPointer { pool in
             var index = 0
             while index < count {
-                // A run of ASCII: one byte in, one byte out, from one scalar each.
-                while index < count, utf8[index] < 0x80 {
-                    let byte = utf8[index]
-                    out[length] = lower[Int(byte)]
-                    origin[length] = scalarIndex
-                    kind[length] = asciiKinds[Int(byte)]
-                    length += 1
-                    index += 1
-                    scalarIndex += 1
+                // A run of ASCII: one byte in, one byte out, from one scalar each (found eight bytes at a time).
+                var runEnd = index
+                while runEnd + 8 <= count,
+                      UnsafeRawPointer(utf8.baseAddress! + runEnd).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                    runEnd += 8
                 }
+                while runEnd < count, utf8[runEnd] < 0x80 { runEnd += 1 }
+                let run = runEnd - index
+                for k in 0..<run {
+                    let byte = utf8[index + k]
+                    out[length + k] = lower[Int(byte)]
+                    origin[length + k] = scalarIndex + Int32(k)
+                    kind[length + k] = asciiKinds[Int(byte)]
+                }
+                length += run
+                index = runEnd
+                scalarIndex += Int32(run)
                 if index >= count { break }
                 let lead = utf8[index]
                 var value: UInt32

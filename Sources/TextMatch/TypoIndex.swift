@@ -347,13 +347,24 @@ struct TypoMissTable {
 }
 
 /// The shared ``TypoMissTable`` of a matcher, locked once per text rather than once per word.
+/// The table lives behind a pointer, so that the lock alone guards it (no run-time exclusivity check per text).
 final class TypoMissCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var table = TypoMissTable()
+    private let table: UnsafeMutablePointer<TypoMissTable>
+
+    init() {
+        table = .allocate(capacity: 1)
+        table.initialize(to: TypoMissTable())
+    }
+
+    deinit {
+        table.deinitialize(count: 1)
+        table.deallocate()
+    }
 
     func access<R>(_ body: (inout TypoMissTable) -> R) -> R {
         lock.lock()
         defer { lock.unlock() }
-        return body(&table)
+        return body(&table.pointee)
     }
 }

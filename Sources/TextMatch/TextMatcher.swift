@@ -343,9 +343,20 @@ public final class TextMatcher: Sendable {
                 let length = k - j + 1
                 guard length >= minLength, length <= maxLength else { continue }
                 let word = UnsafeBufferPointer(rebasing: compact[j...k])
-                let key = TypoIndex.prefixHashes(word, into: prefix.baseAddress!)
+                // A word of up to 8 letters is its own key (its bytes and length in 64 bits), so that a frequent
+                // short word is found in the table without hashing; longer words are keyed by their hash.
+                let key: UInt64
+                let packed = length <= 8 && j + 8 <= compact.count
+                if packed {
+                    var bytes = UnsafeRawPointer(compact.baseAddress! + j).loadUnaligned(as: UInt64.self)
+                    if length < 8 { bytes = bytes & ((1 << UInt64(8 * length)) - 1) | UInt64(length) << 56 }
+                    key = bytes
+                } else {
+                    key = TypoIndex.prefixHashes(word, into: prefix.baseAddress!)
+                }
                 let long = typoIndex.probesTwoLetterDeletions(length: length)
                 if misses.contains(key, long: long) { continue }
+                if packed { _ = TypoIndex.prefixHashes(word, into: prefix.baseAddress!) }
                 let candidates = typoIndex.candidates(word, prefix: UnsafePointer(prefix.baseAddress!))
                 if candidates.isEmpty {
                     misses.insert(key, long: long)

@@ -100,7 +100,7 @@ struct Automaton: Sendable {
     /// byte of a token, at any byte of a token marked ``FoldedText/Token/startsAnywhere`` (a hashtag
     /// or mention) or at a non-ASCII byte (`end` is the index of its last byte), in the order of an
     /// Aho-Corasick scan: by end, longest first.
-    func scan(_ bytes: [UInt8], tokens: [UInt64], _ found: (Int, Int) -> Void) {
+    func scan(_ bytes: Section<UInt8>, tokens: [UInt64], _ found: (Int, Int) -> Void) {
         // Packed so that sorting the integers orders them by end, then longest first:
         // end << 40 | (2^20 - 1 - length) << 20 | pattern.
         var hits: [UInt64] = []

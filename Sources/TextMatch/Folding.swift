@@ -205,12 +205,21 @@ let asciiClassRaw: [UInt8] = asciiClass.map(\.rawValue)
 struct FoldedText {
     static let wordBit: UInt8 = 16
 
-    var folded: [UInt8] = []
-    var foldedOrigin: [Int32] = []
-    var foldedKind: [UInt8] = []
-    var compact: [UInt8] = []
-    var compactFolded: [Int32] = []
-    var compactFlags: [UInt8] = []
+    /// The six per-byte arrays live in two allocations (bytes: folded, kinds, compact, compact flags;
+    /// integers: origins, compact-to-folded), sections of which are handed out: a text costs a few
+    /// allocations instead of one per array.
+    private var bytes: [UInt8] = []
+    private var integers: [Int32] = []
+    private var bound = 0
+    private var foldedCount = 0
+    private var compactCount = 0
+
+    var folded: Section<UInt8> { Section(storage: bytes, offset: 0, count: foldedCount) }
+    var foldedKind: Section<UInt8> { Section(storage: bytes, offset: bound, count: foldedCount) }
+    var compact: Section<UInt8> { Section(storage: bytes, offset: 2 * bound, count: compactCount) }
+    var compactFlags: Section<UInt8> { Section(storage: bytes, offset: 3 * bound, count: compactCount) }
+    var foldedOrigin: Section<Int32> { Section(storage: integers, offset: 0, count: foldedCount) }
+    var compactFolded: Section<Int32> { Section(storage: integers, offset: bound, count: compactCount) }
     /// The compact tokens, each packed by ``Token``: where the automaton starts and which words the typo rule reads,
     /// without another pass over the bytes.
     var tokens: [UInt64] = []
@@ -243,29 +252,50 @@ struct FoldedText {
 
     init(_ text: String, table: FoldTable = .shared) {
         var source = text
-        source.withUTF8 { utf8 in
-            buildFolded(utf8, table: table)
+        var bound = 0, foldedCount = 0, compactCount = 0, scalarCount = 0
+        var transparent: [Int32] = []
+        var tokens: [UInt64] = []
+        var integers: [Int32] = []
+        let bytes = source.withUTF8 { utf8 -> [UInt8] in
+            var nonASCII = 0
+            for byte in utf8 where byte >= 0x80 { nonASCII += 1 }
+            // A non-ASCII scalar has 2+ UTF-8 bytes and folds to at most 31 bytes.
+            bound = utf8.count + nonASCII * 16 + 1
+            // Filled in place without zeroing: only the sections' first `foldedCount` / `compactCount`
+            // elements are written, and only those are ever read (the types are trivial).
+            return [UInt8](unsafeUninitializedCapacity: 4 * bound) { byteBuffer, byteCount in
+                integers = [Int32](unsafeUninitializedCapacity: 2 * bound) { integerBuffer, integerCount in
+                    let byteBase = byteBuffer.baseAddress!, integerBase = integerBuffer.baseAddress!
+                    (foldedCount, scalarCount) = Self.fold(
+                        utf8, table: table, out: byteBase, kind: byteBase + bound, origin: integerBase, transparent: &transparent)
+                    compactCount = Self.compact(
+                        folded: UnsafeBufferPointer(start: byteBase, count: foldedCount),
+                        kind: UnsafeBufferPointer(start: byteBase + bound, count: foldedCount),
+                        out: byteBase + 2 * bound, outFlags: byteBase + 3 * bound, outFolded: integerBase + bound,
+                        tokens: &tokens)
+                    integerCount = 2 * bound
+                }
+                byteCount = 4 * bound
+            }
         }
-        buildCompact()
+        self.bytes = bytes
+        self.integers = integers
+        self.bound = bound
+        self.foldedCount = foldedCount
+        self.compactCount = compactCount
+        self.scalarCount = scalarCount
+        self.transparentScalars = transparent
+        self.tokens = tokens
     }
 
-    private mutating func buildFolded(_ utf8: UnsafeBufferPointer<UInt8>, table: FoldTable) {
+    /// Folds `utf8` into `out` / `kind` / `origin`; returns the folded length and the number of scalars.
+    private static func fold(_ utf8: UnsafeBufferPointer<UInt8>, table: FoldTable, out: UnsafeMutablePointer<UInt8>,
+                             kind: UnsafeMutablePointer<UInt8>, origin: UnsafeMutablePointer<Int32>,
+                             transparent: inout [Int32]) -> (Int, Int) {
         let count = utf8.count
-        var nonASCII = 0
-        for byte in utf8 where byte >= 0x80 { nonASCII += 1 }
-        // A non-ASCII scalar has 2+ UTF-8 bytes and folds to at most 31 bytes.
-        let bound = count + nonASCII * 16 + 1
         var length = 0
         var scalarIndex: Int32 = 0
-        var transparent: [Int32] = []
         let lower = asciiLower, classes = asciiClassRaw, asciiKinds = asciiFoldedKind
-        var foldedOrigin: [Int32] = []
-        var foldedKind: [UInt8] = []
-        // Filled in place without zeroing first: every byte up to `length` is written below.
-        let folded = [UInt8](unsafeUninitializedCapacity: bound) { outBuffer, outCount in
-        foldedOrigin = [Int32](unsafeUninitializedCapacity: bound) { originBuffer, originCount in
-        foldedKind = [UInt8](unsafeUninitializedCapacity: bound) { kindBuffer, kindCount in
-        let out = outBuffer.baseAddress!, origin = originBuffer.baseAddress!, kind = kindBuffer.baseAddress!
         lower.withUnsafeBufferPointer { lower in
         classes.withUnsafeBufferPointer { classes in
         asciiKinds.withUnsafeBufferPointer { asciiKinds in
@@ -335,21 +365,13 @@ struct FoldedText {
                 scalarIndex += 1
             }
         }}}}}
-        kindCount = length
-        }
-        originCount = length
-        }
-        outCount = length
-        }
-        self.folded = folded
-        self.foldedOrigin = foldedOrigin
-        self.foldedKind = foldedKind
-        scalarCount = Int(scalarIndex)
-        transparentScalars = transparent
+        return (length, Int(scalarIndex))
     }
 
-    private mutating func buildCompact() {
-        let folded = self.folded, foldedKind = self.foldedKind
+    /// Compacts folded text into `out` / `outFlags` / `outFolded`, listing its tokens; returns the compact length.
+    private static func compact(folded: UnsafeBufferPointer<UInt8>, kind: UnsafeBufferPointer<UInt8>,
+                                out: UnsafeMutablePointer<UInt8>, outFlags: UnsafeMutablePointer<UInt8>,
+                                outFolded: UnsafeMutablePointer<Int32>, tokens: inout [UInt64]) -> Int {
         let count = folded.count
         var length = 0
         let classes = asciiClassRaw, withLetters = compactByteWithLetters, withoutLetters = compactByteWithoutLetters
@@ -357,17 +379,7 @@ struct FoldedText {
         let separator = ByteClass.separator.rawValue, letter = ByteClass.letter.rawValue, digit = ByteClass.digit.rawValue
         let leetSymbol = ByteClass.leetSymbol.rawValue, nonASCII = ByteClass.wordNonASCII.rawValue
         let at = UInt8(ascii: "@"), dollar = UInt8(ascii: "$"), hash = UInt8(ascii: "#")
-        var compactFolded: [Int32] = []
-        var compactFlags: [UInt8] = []
-        var tokens: [UInt64] = []
         tokens.reserveCapacity(count / 4 + 1)
-        // Filled in place without zeroing first: every byte up to `length` is written below.
-        compact = [UInt8](unsafeUninitializedCapacity: count) { outBuffer, outCount in
-        compactFolded = [Int32](unsafeUninitializedCapacity: count) { outFoldedBuffer, outFoldedCount in
-        compactFlags = [UInt8](unsafeUninitializedCapacity: count) { outFlagsBuffer, outFlagsCount in
-        let out = outBuffer.baseAddress!, outFolded = outFoldedBuffer.baseAddress!, outFlags = outFlagsBuffer.baseAddress!
-        folded.withUnsafeBufferPointer { folded in
-        foldedKind.withUnsafeBufferPointer { kind in
         classes.withUnsafeBufferPointer { classes in
         withLetters.withUnsafeBufferPointer { withLetters in
         withoutLetters.withUnsafeBufferPointer { withoutLetters in
@@ -459,16 +471,8 @@ struct FoldedText {
                 }
                 position = end
             }
-        }}}}}}
-        outFlagsCount = length
-        }
-        outFoldedCount = length
-        }
-        outCount = length
-        }
-        self.compactFolded = compactFolded
-        self.compactFlags = compactFlags
-        self.tokens = tokens
+        }}}}
+        return length
     }
 }
 
@@ -500,5 +504,25 @@ let compactLeetFlag: [UInt8] = (0..<256).map { byte in
     case .digit: return leetLetter[byte] != UInt8(byte) ? CompactFlags.leet : 0
     case .leetSymbol: return CompactFlags.leet
     default: return 0
+    }
+}
+
+/// A section of an array, indexed from 0: a view of one of ``FoldedText``'s per-byte arrays.
+struct Section<Element>: RandomAccessCollection {
+    let storage: [Element]
+    let offset: Int
+    let count: Int
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { count }
+
+    @inline(__always)
+    subscript(position: Int) -> Element {
+        precondition(position >= 0 && position < count, "index out of range")
+        return storage[offset &+ position]
+    }
+
+    func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R {
+        try storage.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[offset..<offset + count])) }
     }
 }

@@ -114,12 +114,13 @@ public final class TextMatcher: Sendable {
             let use = PatternUse(kind: kind, brand: brand, display: term, normalized: normalized, plain: plain,
                                  breaks: breaks, needsContext: needsContext)
             let id: Int
-            if let existing = patternIndex[text.compact] {
+            let compact = Array(text.compact)
+            if let existing = patternIndex[compact] {
                 id = existing
             } else {
                 id = patterns.count
-                patternIndex[text.compact] = id
-                patterns.append(text.compact)
+                patternIndex[compact] = id
+                patterns.append(compact)
                 uses.append([])
             }
             uses[id].append(use)
@@ -128,7 +129,7 @@ public final class TextMatcher: Sendable {
                text.compact.allSatisfy({ asciiClass[Int($0)] == .letter }) {
                 let distance = TypoIndex.allowedDistance(length: text.compact.count)
                 if distance > 0 {
-                    typoEntries.append(TypoIndex.Entry(term: text.compact, maxDistance: distance, payload: typoUses.count))
+                    typoEntries.append(TypoIndex.Entry(term: compact, maxDistance: distance, payload: typoUses.count))
                     typoUses.append((id, uses[id].count - 1))
                 }
             }

@@ -257,8 +257,20 @@ struct FoldedText {
         var tokens: [UInt64] = []
         var integers: [Int32] = []
         let bytes = source.withUTF8 { utf8 -> [UInt8] in
+            // Bytes of 0x80 and up, counted eight at a time.
             var nonASCII = 0
-            for byte in utf8 where byte >= 0x80 { nonASCII += 1 }
+            var index = 0
+            if let base = utf8.baseAddress {
+                while index + 8 <= utf8.count {
+                    let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                    nonASCII += (word & 0x8080_8080_8080_8080).nonzeroBitCount
+                    index += 8
+                }
+            }
+            while index < utf8.count {
+                if utf8[index] >= 0x80 { nonASCII += 1 }
+                index += 1
+            }
             // A non-ASCII scalar has 2+ UTF-8 bytes and folds to at most 31 bytes.
             bound = utf8.count + nonASCII * 16 + 1
             // Filled in place without zeroing: only the sections' first `foldedCount` / `compactCount`

@@ -432,6 +432,27 @@ struct FoldedText {
                     if byte &- UInt8(ascii: "a") < 26 {
                         // The common case first: an ASCII letter (folded text is lower case).
                         hasLetter = true
+                        if end + 8 <= count {
+                            // Eight bytes at once: the run of letters a-z at their start, `l` read as `i`.
+                            // All eight are written (the compact index never passes the folded one, so
+                            // this stays inside the section); the bytes after the run are overwritten later.
+                            let high: UInt64 = 0x8080_8080_8080_8080, low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+                            let chunk = UnsafeRawPointer(folded.baseAddress! + end).loadUnaligned(as: UInt64.self)
+                            let seven = chunk & low7
+                            // High bit of each byte: at least `a` (0x61), and not past `z` (0x7A), and ASCII.
+                            let letters = (seven &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(seven &+ 0x0505_0505_0505_0505) & ~chunk & high
+                            let run = (~letters & high).trailingZeroBitCount / 8
+                            let differs = chunk ^ 0x6C6C_6C6C_6C6C_6C6C
+                            let isL = ~(((differs & low7) &+ low7) | differs | low7)
+                            let skeleton = chunk &- (isL >> 7) &* 3
+                            UnsafeMutableRawPointer(out + length).storeBytes(of: skeleton, as: UInt64.self)
+                            UnsafeMutableRawPointer(outFlags + length).storeBytes(
+                                of: UInt64(context) &* 0x0101_0101_0101_0101, as: UInt64.self)
+                            for k in 0..<8 { outFolded[length + k] = Int32(end + k) }
+                            length += run
+                            end += run
+                            continue
+                        }
                         out[length] = withLetters[Int(byte)]
                         outFolded[length] = Int32(end)
                         outFlags[length] = context

@@ -60,10 +60,12 @@ struct FoldTable: @unchecked Sendable {
             pool += folded.bytes.prefix(31)
             entries[Int(value)] = entry
         }
-        // Scripts and symbol blocks where look-alikes, accents and compatibility forms live;
+        // Scripts and symbol blocks where look-alikes, accents and compatibility forms live, and the
+        // emoji and pictograph blocks (frequent in posts; computing a fold on the fly goes through
+        // Foundation's normalisation, microseconds per character);
         // CJK ideographs and Hangul syllables (folding to themselves) are left to the fast path.
         for range in [0x80..<0x3400, 0xA640..<0xA800, 0xAB30..<0xAB70, 0xF900..<0x10000, 0x10400..<0x10500,
-                      0x1D400..<0x1D800, 0x1F100..<0x1F200] as [Range<UInt32>] {
+                      0x1D400..<0x1D800, 0x1F000..<0x20000] as [Range<UInt32>] {
             for value in range { add(value) }
         }
         for value in confusables.keys { add(value) }
@@ -198,16 +200,29 @@ let asciiClassRaw: [UInt8] = asciiClass.map(\.rawValue)
 ///   `C.a.r.t.i.e.r`, `Car tier` and `C4rt1er` all read `cartier`;
 ///   `compactFolded[j]` is the folded byte it came from.
 ///
-/// Built with raw pointer loops over preallocated buffers: this is the hot path of the stage.
+/// Built with raw pointer loops over uninitialised buffers (ASCII runs copied a byte at a time
+/// without decoding; compact bytes and flags from per-byte tables): this is the hot path of the stage.
 struct FoldedText {
     static let wordBit: UInt8 = 16
 
-    var folded: [UInt8] = []
-    var foldedOrigin: [Int32] = []
-    var foldedKind: [UInt8] = []
-    var compact: [UInt8] = []
-    var compactFolded: [Int32] = []
-    var compactFlags: [UInt8] = []
+    /// The six per-byte arrays live in two allocations (bytes: folded, kinds, compact, compact flags;
+    /// integers: origins, compact-to-folded), sections of which are handed out: a text costs a few
+    /// allocations instead of one per array.
+    private var bytes: [UInt8] = []
+    private var integers: [Int32] = []
+    private var bound = 0
+    private var foldedCount = 0
+    private var compactCount = 0
+
+    var folded: Section<UInt8> { Section(storage: bytes, offset: 0, count: foldedCount) }
+    var foldedKind: Section<UInt8> { Section(storage: bytes, offset: bound, count: foldedCount) }
+    var compact: Section<UInt8> { Section(storage: bytes, offset: 2 * bound, count: compactCount) }
+    var compactFlags: Section<UInt8> { Section(storage: bytes, offset: 3 * bound, count: compactCount) }
+    var foldedOrigin: Section<Int32> { Section(storage: integers, offset: 0, count: foldedCount) }
+    var compactFolded: Section<Int32> { Section(storage: integers, offset: bound, count: compactCount) }
+    /// The compact tokens, each packed by ``Token``: where the automaton starts and which words the typo rule reads,
+    /// without another pass over the bytes.
+    var tokens: [UInt64] = []
     var scalarCount = 0
     /// Scalars that folded to nothing (combining marks, default ignorables), in order.
     var transparentScalars: [Int32] = []
@@ -224,47 +239,101 @@ struct FoldedText {
 
     func isWordByte(_ position: Int) -> Bool { foldedKind[position] & Self.wordBit != 0 }
 
-    init(_ text: String, table: FoldTable = .shared) {
-        var source = text
-        source.withUTF8 { utf8 in
-            buildFolded(utf8, table: table)
-        }
-        buildCompact()
+    /// A compact token packed in 64 bits: first and last compact index, whether every compact byte
+    /// is a letter `a`-`z`, whether a match may start at any of its bytes (a hashtag or mention,
+    /// or non-ASCII bytes, as CJK has no spaces).
+    enum Token {
+        static let lettersOnly: UInt64 = 1 << 62
+        static let startsAnywhere: UInt64 = 1 << 63
+
+        @inline(__always) static func first(_ token: UInt64) -> Int { Int(token & 0x7FFF_FFFF) }
+        @inline(__always) static func last(_ token: UInt64) -> Int { Int((token >> 31) & 0x7FFF_FFFF) }
     }
 
-    private mutating func buildFolded(_ utf8: UnsafeBufferPointer<UInt8>, table: FoldTable) {
+    init(_ text: String, table: FoldTable = .shared) {
+        var source = text
+        var bound = 0, foldedCount = 0, compactCount = 0, scalarCount = 0
+        var transparent: [Int32] = []
+        var tokens: [UInt64] = []
+        var integers: [Int32] = []
+        let bytes = source.withUTF8 { utf8 -> [UInt8] in
+            // Bytes of 0x80 and up, counted eight at a time.
+            var nonASCII = 0
+            var index = 0
+            if let base = utf8.baseAddress {
+                while index + 8 <= utf8.count {
+                    let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                    nonASCII += (word & 0x8080_8080_8080_8080).nonzeroBitCount
+                    index += 8
+                }
+            }
+            while index < utf8.count {
+                if utf8[index] >= 0x80 { nonASCII += 1 }
+                index += 1
+            }
+            // A non-ASCII scalar has 2+ UTF-8 bytes and folds to at most 31 bytes.
+            bound = utf8.count + nonASCII * 16 + 1
+            // Filled in place without zeroing: only the sections' first `foldedCount` / `compactCount`
+            // elements are written, and only those are ever read (the types are trivial).
+            return [UInt8](unsafeUninitializedCapacity: 4 * bound) { byteBuffer, byteCount in
+                integers = [Int32](unsafeUninitializedCapacity: 2 * bound) { integerBuffer, integerCount in
+                    let byteBase = byteBuffer.baseAddress!, integerBase = integerBuffer.baseAddress!
+                    (foldedCount, scalarCount) = Self.fold(
+                        utf8, table: table, out: byteBase, kind: byteBase + bound, origin: integerBase, transparent: &transparent)
+                    compactCount = Self.compact(
+                        folded: UnsafeBufferPointer(start: byteBase, count: foldedCount),
+                        kind: UnsafeBufferPointer(start: byteBase + bound, count: foldedCount),
+                        out: byteBase + 2 * bound, outFlags: byteBase + 3 * bound, outFolded: integerBase + bound,
+                        tokens: &tokens)
+                    integerCount = 2 * bound
+                }
+                byteCount = 4 * bound
+            }
+        }
+        self.bytes = bytes
+        self.integers = integers
+        self.bound = bound
+        self.foldedCount = foldedCount
+        self.compactCount = compactCount
+        self.scalarCount = scalarCount
+        self.transparentScalars = transparent
+        self.tokens = tokens
+    }
+
+    /// Folds `utf8` into `out` / `kind` / `origin`; returns the folded length and the number of scalars.
+    private static func fold(_ utf8: UnsafeBufferPointer<UInt8>, table: FoldTable, out: UnsafeMutablePointer<UInt8>,
+                             kind: UnsafeMutablePointer<UInt8>, origin: UnsafeMutablePointer<Int32>,
+                             transparent: inout [Int32]) -> (Int, Int) {
         let count = utf8.count
-        var nonASCII = 0
-        for byte in utf8 where byte >= 0x80 { nonASCII += 1 }
-        // A non-ASCII scalar has 2+ UTF-8 bytes and folds to at most 31 bytes.
-        let bound = count + nonASCII * 16 + 1
-        folded = [UInt8](repeating: 0, count: bound)
-        foldedOrigin = [Int32](repeating: 0, count: bound)
-        foldedKind = [UInt8](repeating: 0, count: bound)
         var length = 0
         var scalarIndex: Int32 = 0
-        var transparent: [Int32] = []
-        let lower = asciiLower, classes = asciiClassRaw
-        folded.withUnsafeMutableBufferPointer { out in
-        foldedOrigin.withUnsafeMutableBufferPointer { origin in
-        foldedKind.withUnsafeMutableBufferPointer { kind in
+        let lower = asciiLower, classes = asciiClassRaw, asciiKinds = asciiFoldedKind
         lower.withUnsafeBufferPointer { lower in
         classes.withUnsafeBufferPointer { classes in
+        asciiKinds.withUnsafeBufferPointer { asciiKinds in
         table.entries.withUnsafeBufferPointer { entries in
         table.pool.withUnsafeBufferPointer { pool in
             var index = 0
             while index < count {
-                let lead = utf8[index]
-                if lead < 0x80 {
-                    let byte = lower[Int(lead)]
-                    out[length] = byte
-                    origin[length] = scalarIndex
-                    kind[length] = classes[Int(byte)] == ByteClass.letter.rawValue || classes[Int(byte)] == ByteClass.digit.rawValue ? FoldedText.wordBit : 0
-                    length += 1
-                    index += 1
-                    scalarIndex += 1
-                    continue
+                // A run of ASCII: one byte in, one byte out, from one scalar each (found eight bytes at a time).
+                var runEnd = index
+                while runEnd + 8 <= count,
+                      UnsafeRawPointer(utf8.baseAddress! + runEnd).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                    runEnd += 8
                 }
+                while runEnd < count, utf8[runEnd] < 0x80 { runEnd += 1 }
+                let run = runEnd - index
+                for k in 0..<run {
+                    let byte = utf8[index + k]
+                    out[length + k] = lower[Int(byte)]
+                    origin[length + k] = scalarIndex + Int32(k)
+                    kind[length + k] = asciiKinds[Int(byte)]
+                }
+                length += run
+                index = runEnd
+                scalarIndex += Int32(run)
+                if index >= count { break }
+                let lead = utf8[index]
                 var value: UInt32
                 var width: Int
                 if lead < 0xE0 {
@@ -307,32 +376,26 @@ struct FoldedText {
                 if bytesOut == 0 { transparent.append(scalarIndex) }
                 scalarIndex += 1
             }
-        }}}}}}}
-        folded.removeLast(bound - length)
-        foldedOrigin.removeLast(bound - length)
-        foldedKind.removeLast(bound - length)
-        scalarCount = Int(scalarIndex)
-        transparentScalars = transparent
+        }}}}}
+        return (length, Int(scalarIndex))
     }
 
-    private mutating func buildCompact() {
+    /// Compacts folded text into `out` / `outFlags` / `outFolded`, listing its tokens; returns the compact length.
+    private static func compact(folded: UnsafeBufferPointer<UInt8>, kind: UnsafeBufferPointer<UInt8>,
+                                out: UnsafeMutablePointer<UInt8>, outFlags: UnsafeMutablePointer<UInt8>,
+                                outFolded: UnsafeMutablePointer<Int32>, tokens: inout [UInt64]) -> Int {
         let count = folded.count
-        compact = [UInt8](repeating: 0, count: count)
-        compactFolded = [Int32](repeating: 0, count: count)
-        compactFlags = [UInt8](repeating: 0, count: count)
         var length = 0
-        let classes = asciiClassRaw, skeleton = skeletonLetter, leetTable = leetLetter
+        let classes = asciiClassRaw, withLetters = compactByteWithLetters, withoutLetters = compactByteWithoutLetters
+        let leetFlags = compactLeetFlag
         let separator = ByteClass.separator.rawValue, letter = ByteClass.letter.rawValue, digit = ByteClass.digit.rawValue
         let leetSymbol = ByteClass.leetSymbol.rawValue, nonASCII = ByteClass.wordNonASCII.rawValue
-        let at = UInt8(ascii: "@"), dollar = UInt8(ascii: "$")
-        folded.withUnsafeBufferPointer { folded in
-        foldedKind.withUnsafeBufferPointer { kind in
-        compact.withUnsafeMutableBufferPointer { out in
-        compactFolded.withUnsafeMutableBufferPointer { outFolded in
-        compactFlags.withUnsafeMutableBufferPointer { outFlags in
+        let at = UInt8(ascii: "@"), dollar = UInt8(ascii: "$"), hash = UInt8(ascii: "#")
+        tokens.reserveCapacity(count / 4 + 1)
         classes.withUnsafeBufferPointer { classes in
-        skeleton.withUnsafeBufferPointer { skeleton in
-        leetTable.withUnsafeBufferPointer { leetTable in
+        withLetters.withUnsafeBufferPointer { withLetters in
+        withoutLetters.withUnsafeBufferPointer { withoutLetters in
+        leetFlags.withUnsafeBufferPointer { leetFlags in
             @inline(__always) func byteClass(_ position: Int) -> UInt8 {
                 let byte = folded[position]
                 if byte < 0x80 { return classes[Int(byte)] }
@@ -346,79 +409,153 @@ struct FoldedText {
             }
             var position = 0
             while position < count {
-                let first = byteClass(position)
-                if first == separator || first == leetSymbol {
-                    position += 1
-                    continue
-                }
+                // Separators and leading leet symbols belong to no token.
+                while position < count, kind[position] & FoldedText.wordBit == 0 { position += 1 }
+                if position >= count { break }
                 // One token: word characters, with leet symbols only between word characters.
+                // Its bytes are written as they are read, as for a word with letters; a token
+                // without letters (`2024`, `1:1`) is rewritten after, its digits kept as digits.
                 let start = position
+                var context: UInt8 = 0
+                if start > 0 {
+                    if folded[start - 1] == hash { context = CompactFlags.hashtag }
+                    if folded[start - 1] == at { context = CompactFlags.mention }
+                }
+                let firstCompact = length
                 var hasLetter = false
                 var hasLeetSymbol = false
+                var lettersOnly = true
+                var nonASCIIByte = false
                 var end = position
                 while end < count {
-                    let cls = byteClass(end)
-                    if cls == letter || cls == nonASCII {
+                    let byte = folded[end]
+                    if byte &- UInt8(ascii: "a") < 26 {
+                        // The common case first: an ASCII letter (folded text is lower case).
                         hasLetter = true
+                        if end + 8 <= count {
+                            // Eight bytes at once: the run of letters a-z at their start, `l` read as `i`.
+                            // All eight are written (the compact index never passes the folded one, so
+                            // this stays inside the section); the bytes after the run are overwritten later.
+                            let high: UInt64 = 0x8080_8080_8080_8080, low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+                            let chunk = UnsafeRawPointer(folded.baseAddress! + end).loadUnaligned(as: UInt64.self)
+                            let seven = chunk & low7
+                            // High bit of each byte: at least `a` (0x61), and not past `z` (0x7A), and ASCII.
+                            let letters = (seven &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(seven &+ 0x0505_0505_0505_0505) & ~chunk & high
+                            let run = (~letters & high).trailingZeroBitCount / 8
+                            let differs = chunk ^ 0x6C6C_6C6C_6C6C_6C6C
+                            let isL = ~(((differs & low7) &+ low7) | differs | low7)
+                            let skeleton = chunk &- (isL >> 7) &* 3
+                            UnsafeMutableRawPointer(out + length).storeBytes(of: skeleton, as: UInt64.self)
+                            UnsafeMutableRawPointer(outFlags + length).storeBytes(
+                                of: UInt64(context) &* 0x0101_0101_0101_0101, as: UInt64.self)
+                            for k in 0..<8 { outFolded[length + k] = Int32(end + k) }
+                            length += run
+                            end += run
+                            continue
+                        }
+                        out[length] = withLetters[Int(byte)]
+                        outFolded[length] = Int32(end)
+                        outFlags[length] = context
+                        length += 1
                         end += 1
-                    } else if cls == digit {
-                        end += 1
-                    } else if cls == leetSymbol {
+                        continue
+                    }
+                    if kind[end] & FoldedText.wordBit != 0 {
+                        // Letter, digit or non-ASCII word character.
+                        hasLetter = hasLetter || byte >= 0x80 || classes[Int(byte)] == letter
+                    } else if byte < 0x80, classes[Int(byte)] == leetSymbol {
                         let next = end + 1 < count ? byteClass(end + 1) : separator
-                        if next != separator, next != leetSymbol, !(folded[end] == at && atIsMailSeparator(end)) {
+                        if next != separator, next != leetSymbol, !(byte == at && atIsMailSeparator(end)) {
                             hasLeetSymbol = true
-                            end += 1
-                        } else if hasLeetSymbol, folded[end] == at || folded[end] == dollar, next == separator {
+                        } else if hasLeetSymbol, byte == at || byte == dollar, next == separator {
                             // A last `@`/`$` of a word already written in leetspeak (`B@lenci@g@`).
-                            end += 1
                         } else {
                             break
                         }
                     } else {
                         break
                     }
-                }
-                var context: UInt8 = 0
-                if start > 0 {
-                    if folded[start - 1] == UInt8(ascii: "#") { context = CompactFlags.hashtag }
-                    if folded[start - 1] == at { context = CompactFlags.mention }
-                }
-                let firstCompact = length
-                for k in start..<end {
-                    let byte = folded[k]
-                    var flags = context
-                    let output: UInt8
-                    let cls = byteClass(k)
-                    if cls == letter {
-                        output = skeleton[Int(byte)]
-                    } else if cls == digit {
-                        // Digits are leetspeak only in a word that has letters: `Cart1er`, not `1:1` or `2024`.
-                        if hasLetter, leetTable[Int(byte)] != byte {
-                            output = leetTable[Int(byte)]
-                            flags |= CompactFlags.leet
-                        } else {
-                            output = byte
-                        }
-                    } else if cls == leetSymbol {
-                        output = leetTable[Int(byte)]
-                        flags |= CompactFlags.leet
-                    } else {
-                        output = byte
-                    }
-                    out[length] = output
-                    outFolded[length] = Int32(k)
-                    outFlags[length] = flags
+                    let compactByte = withLetters[Int(byte)]
+                    lettersOnly = lettersOnly && compactByte &- UInt8(ascii: "a") < 26
+                    nonASCIIByte = nonASCIIByte || byte >= 0x80
+                    out[length] = compactByte
+                    outFolded[length] = Int32(end)
+                    outFlags[length] = context | leetFlags[Int(byte)]
                     length += 1
+                    end += 1
+                }
+                if !hasLetter {
+                    // Digits are leetspeak only in a word that has letters: `Cart1er`, not `1:1` or `2024`.
+                    for j in firstCompact..<length {
+                        let byte = folded[Int(outFolded[j])]
+                        if byte < 0x80, classes[Int(byte)] == digit {
+                            out[j] = withoutLetters[Int(byte)]
+                            outFlags[j] = context
+                        }
+                    }
                 }
                 if length > firstCompact {
                     outFlags[firstCompact] |= CompactFlags.tokenStart
                     outFlags[length - 1] |= CompactFlags.tokenEnd
+                    var token = UInt64(firstCompact) | UInt64(length - 1) << 31
+                    if hasLetter && lettersOnly { token |= Token.lettersOnly }
+                    if context != 0 || nonASCIIByte { token |= Token.startsAnywhere }
+                    tokens.append(token)
                 }
                 position = end
             }
-        }}}}}}}}
-        compact.removeLast(count - length)
-        compactFolded.removeLast(count - length)
-        compactFlags.removeLast(count - length)
+        }}}}
+        return length
+    }
+}
+
+/// The kind byte of a folded ASCII byte (its lower-case form): the word bit for letters and digits.
+let asciiFoldedKind: [UInt8] = (0..<256).map { byte in
+    guard byte < 0x80 else { return 0 }
+    let cls = asciiClass[Int(asciiLower[byte])]
+    return cls == .letter || cls == .digit ? FoldedText.wordBit : 0
+}
+
+/// The compact byte of a folded byte inside a token that has letters: letters by their
+/// skeleton, digits and leet symbols by the letter they stand for, non-ASCII as is.
+let compactByteWithLetters: [UInt8] = (0..<256).map { byte in
+    guard byte < 0x80 else { return UInt8(byte) }
+    switch asciiClass[byte] {
+    case .letter: return skeletonLetter[byte]
+    case .digit, .leetSymbol: return leetLetter[byte]
+    default: return UInt8(byte)
+    }
+}
+
+/// The compact byte of a digit in a token without letters: the digit itself.
+let compactByteWithoutLetters: [UInt8] = (0..<256).map { UInt8($0) }
+
+/// The leet flag of a folded byte inside a token that has letters: a digit that stands for a letter, or a leet symbol.
+let compactLeetFlag: [UInt8] = (0..<256).map { byte in
+    guard byte < 0x80 else { return 0 }
+    switch asciiClass[byte] {
+    case .digit: return leetLetter[byte] != UInt8(byte) ? CompactFlags.leet : 0
+    case .leetSymbol: return CompactFlags.leet
+    default: return 0
+    }
+}
+
+/// A section of an array, indexed from 0: a view of one of ``FoldedText``'s per-byte arrays.
+struct Section<Element>: RandomAccessCollection {
+    let storage: [Element]
+    let offset: Int
+    let count: Int
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { count }
+
+    @inline(__always)
+    subscript(position: Int) -> Element {
+        precondition(position >= 0 && position < count, "index out of range")
+        return storage[offset &+ position]
+    }
+
+    func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R {
+        try storage.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[offset..<offset + count])) }
     }
 }

@@ -51,10 +51,11 @@ public struct TextFinding: Sendable, Hashable {
 /// The pure matcher of BRANDS.md for a set of profiles.
 ///
 /// All brand terms, product names, exclude terms and counterfeit terms of all
-/// profiles are compiled into one Aho-Corasick automaton over the compact
-/// skeleton of the text (see ``FoldedText``), so a text is scanned once
-/// whatever the number of terms; each hit is then verified (word boundaries,
-/// how the text was split, leetspeak, look-alikes) and explained. Typos go
+/// profiles are compiled into one automaton (a trie) over the compact
+/// skeleton of the text (see ``FoldedText``), walked from every place a match
+/// may start, so a text costs a few steps per word whatever the number of
+/// terms; each hit is then verified (word boundaries, how the text was split,
+/// leetspeak, look-alikes) and explained. Typos go
 /// through a deletion index (``TypoIndex``).
 ///
 /// ```swift
@@ -113,12 +114,13 @@ public final class TextMatcher: Sendable {
             let use = PatternUse(kind: kind, brand: brand, display: term, normalized: normalized, plain: plain,
                                  breaks: breaks, needsContext: needsContext)
             let id: Int
-            if let existing = patternIndex[text.compact] {
+            let compact = Array(text.compact)
+            if let existing = patternIndex[compact] {
                 id = existing
             } else {
                 id = patterns.count
-                patternIndex[text.compact] = id
-                patterns.append(text.compact)
+                patternIndex[compact] = id
+                patterns.append(compact)
                 uses.append([])
             }
             uses[id].append(use)
@@ -127,7 +129,7 @@ public final class TextMatcher: Sendable {
                text.compact.allSatisfy({ asciiClass[Int($0)] == .letter }) {
                 let distance = TypoIndex.allowedDistance(length: text.compact.count)
                 if distance > 0 {
-                    typoEntries.append(TypoIndex.Entry(term: text.compact, maxDistance: distance, payload: typoUses.count))
+                    typoEntries.append(TypoIndex.Entry(term: compact, maxDistance: distance, payload: typoUses.count))
                     typoUses.append((id, uses[id].count - 1))
                 }
             }
@@ -171,15 +173,9 @@ public final class TextMatcher: Sendable {
     public func findings(in text: String) -> [TextFinding] {
         let folded = FoldedText(text)
         var findings: [TextFinding] = []
-        var scalars: [Unicode.Scalar]?
-        func original() -> [Unicode.Scalar] {
-            if let scalars { return scalars }
-            scalars = Array(text.unicodeScalars)
-            return scalars!
-        }
-        var hits: [(Int, Int)] = []
-        automaton.scan(folded.compact) { pattern, end in hits.append((pattern, end)) }
-        for (pattern, end) in hits {
+        func original(_ span: Range<Int>) -> String { Self.substring(of: text, scalars: span) }
+        // Matches may start at a word start, inside a hashtag or mention, or at a non-ASCII character (CJK has no spaces).
+        automaton.scan(folded.compact, tokens: folded.tokens) { pattern, end in
             let start = end - Int(automaton.patternLengths[pattern]) + 1
             for use in patternUses[pattern] {
                 if let finding = verify(use, start: start, end: end, in: folded, original: original) {
@@ -200,11 +196,13 @@ public final class TextMatcher: Sendable {
         return first...last
     }
 
-    func verify(_ use: PatternUse, start: Int, end: Int, in text: FoldedText, original: () -> [Unicode.Scalar]) -> TextFinding? {
+    func verify(_ use: PatternUse, start: Int, end: Int, in text: FoldedText, original: (Range<Int>) -> String) -> TextFinding? {
         let flags = text.compactFlags
         let startAtWord = flags[start] & CompactFlags.tokenStart != 0 || text.compact[start] >= 0x80
         let endAtWord = flags[end] & CompactFlags.tokenEnd != 0 || text.compact[end] >= 0x80
         let context = flags[start] & (CompactFlags.hashtag | CompactFlags.mention)
+        // Inside a longer word only in a hashtag or mention (checked again below): most raw hits end here.
+        if !(startAtWord && endAtWord) && context == 0 { return nil }
         var unnatural = 0, joined = 0, badGap = false, counterfeitGapMismatch = false, wideSplit = false
         var leet = false
         for j in start...end {
@@ -290,13 +288,29 @@ public final class TextMatcher: Sendable {
         default: rule = transforms.first ?? "exact"
         }
         let span = spanOf(foldedRange, in: text)
-        let scalars = original()
         var detail = transforms.count > 1 ? transforms.joined(separator: "+") : nil
         if partOfTag { detail = (detail.map { $0 + "; " } ?? "") + "part of a longer tag" }
         return TextFinding(
             brand: use.brand, signal: use.kind.signal, rule: rule, span: [span.lowerBound, span.upperBound],
-            matched: String(String.UnicodeScalarView(scalars[span])), normalized: use.normalized, detail: detail,
+            matched: original(span), normalized: use.normalized, detail: detail,
             needsContext: use.needsContext, compactRange: start...end)
+    }
+
+    /// The part of `text` between two Unicode scalar offsets, found by counting the scalars'
+    /// first UTF-8 bytes (cheaper than decoding the text into scalars for the few matches of a text).
+    static func substring(of text: String, scalars span: Range<Int>) -> String {
+        var text = text
+        return text.withUTF8 { utf8 in
+            var scalar = 0
+            var start = utf8.count, end = utf8.count
+            for index in 0..<utf8.count where utf8[index] & 0xC0 != 0x80 {
+                if scalar == span.lowerBound { start = index }
+                if scalar == span.upperBound { end = index; break }
+                scalar += 1
+            }
+            guard start < end else { return "" }
+            return String(decoding: UnsafeBufferPointer(rebasing: utf8[start..<end]), as: UTF8.self)
+        }
     }
 
     /// The original scalars a folded range came from, extended over trailing combining marks.
@@ -318,59 +332,56 @@ public final class TextMatcher: Sendable {
         return false
     }
 
-    func findTypos(in text: FoldedText, original: () -> [Unicode.Scalar], into findings: inout [TextFinding]) {
+    func findTypos(in text: FoldedText, original: (Range<Int>) -> String, into findings: inout [TextFinding]) {
         guard !typoIndex.entries.isEmpty else { return }
-        let count = text.compact.count
-        let minLength = typoIndex.minLength, maxLength = typoIndex.maxLength
+        let minLength = typoIndex.minLength, maxLength = min(typoIndex.maxLength, TypoIndex.maxWordLength)
         typoMisses.access { misses in
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: TypoIndex.maxWordLength + 1) { prefix in
         text.compact.withUnsafeBufferPointer { compact in
-            var j = 0
-            while j < count {
-                // One token: [j, k].
-                var k = j
-                var allLetters = true
-                while true {
-                    let byte = compact[k]
-                    if byte >= 0x80 || asciiClass[Int(byte)] != .letter { allLetters = false }
-                    if text.compactFlags[k] & CompactFlags.tokenEnd != 0 || k == count - 1 { break }
-                    k += 1
-                }
+            // Words of letters only (after leetspeak: `C4rtler` is one).
+            for token in text.tokens where token & FoldedText.Token.lettersOnly != 0 {
+                let j = FoldedText.Token.first(token), k = FoldedText.Token.last(token)
                 let length = k - j + 1
-                if allLetters, length >= minLength, length <= maxLength {
-                    let word = UnsafeBufferPointer(rebasing: compact[j...k])
-                    let key = WordList.key(word)
-                    if misses.contains(key) {
-                        j = k + 1
-                        continue
-                    }
-                    // An ordinary word is never a typo; for the lengths that need two-letter deletions
-                    // (n²/2 hashes) one dictionary probe is cheaper, so ask the dictionary first.
-                    if typoIndex.longRange.contains(length),
-                       words.contains(folded: text.folded[Int(text.compactFolded[j])...Int(text.compactFolded[k])]) {
-                        misses.insert(key)
-                        j = k + 1
-                        continue
-                    }
-                    let candidates = typoIndex.candidates(word)
-                    if candidates.isEmpty { misses.insert(key) }
-                    if !candidates.isEmpty {
-                        let foldedRange = Int(text.compactFolded[j])...Int(text.compactFolded[k])
-                        let foldedWord = Array(text.folded[foldedRange])
-                        if !words.contains(folded: foldedWord) {
-                            for (entry, distance) in candidates where !Self.isEdgeExtension(word, of: typoIndex.entries[entry].term) {
-                                let (pattern, useIndex) = typoUses[typoIndex.entries[entry].payload]
-                                let use = patternUses[pattern][useIndex]
-                                let span = spanOf(foldedRange, in: text)
-                                findings.append(TextFinding(
-                                    brand: use.brand, signal: use.kind.signal, rule: "typo", span: [span.lowerBound, span.upperBound],
-                                    matched: String(String.UnicodeScalarView(original()[span])), normalized: use.normalized,
-                                    detail: "edit distance \(distance)", needsContext: use.needsContext, compactRange: j...k))
-                            }
-                        }
-                    }
+                guard length >= minLength, length <= maxLength else { continue }
+                let word = UnsafeBufferPointer(rebasing: compact[j...k])
+                // A word of up to 8 letters is its own key (its bytes and length in 64 bits), so that a frequent
+                // short word is found in the table without hashing; longer words are keyed by their hash.
+                let key: UInt64
+                let packed = length <= 8 && j + 8 <= compact.count
+                if packed {
+                    var bytes = UnsafeRawPointer(compact.baseAddress! + j).loadUnaligned(as: UInt64.self)
+                    if length < 8 { bytes = bytes & ((1 << UInt64(8 * length)) - 1) | UInt64(length) << 56 }
+                    key = bytes
+                } else {
+                    key = TypoIndex.prefixHashes(word, into: prefix.baseAddress!)
                 }
-                j = k + 1
+                let long = typoIndex.probesTwoLetterDeletions(length: length)
+                if misses.contains(key, long: long) { continue }
+                if packed { _ = TypoIndex.prefixHashes(word, into: prefix.baseAddress!) }
+                let candidates = typoIndex.candidates(word, prefix: UnsafePointer(prefix.baseAddress!))
+                if candidates.isEmpty {
+                    misses.insert(key, long: long)
+                    continue
+                }
+                // An ordinary word is never a typo (asked only now: the dictionary is large, its probes miss the caches).
+                let foldedRange = Int(text.compactFolded[j])...Int(text.compactFolded[k])
+                let foldedWord = text.folded[foldedRange]
+                if words.contains(folded: foldedWord) {
+                    // Cached by its skeleton only when that is the word itself (`love` reads `iove`, which is no word).
+                    if foldedWord.elementsEqual(word) { misses.insert(key, long: long) }
+                    continue
+                }
+                for (entry, distance) in candidates where !Self.isEdgeExtension(word, of: typoIndex.entries[entry].term) {
+                    let (pattern, useIndex) = typoUses[typoIndex.entries[entry].payload]
+                    let use = patternUses[pattern][useIndex]
+                    let span = spanOf(foldedRange, in: text)
+                    findings.append(TextFinding(
+                        brand: use.brand, signal: use.kind.signal, rule: "typo", span: [span.lowerBound, span.upperBound],
+                        matched: original(span), normalized: use.normalized,
+                        detail: "edit distance \(distance)", needsContext: use.needsContext, compactRange: j...k))
+                }
             }
+        }
         }
         }
     }

@@ -3,11 +3,15 @@ import Foundation
 /// Typo candidates by a deletion index (the SymSpell idea): a word is within
 /// edit distance d of a term only if some deletion of at most d letters of the
 /// word equals some deletion of at most d letters of the term. Deletion hashes
-/// are computed in O(1) each from prefix hashes, checked against a bit filter
-/// and then an open-addressing table, so that a word costs a few table probes
-/// whatever the number of terms. Candidates are confirmed with the real
-/// (optimal string alignment) distance, which counts a swap of two neighbours
-/// (`Catrier`) as one edit.
+/// are computed in O(1) each from prefix hashes, checked against a blocked
+/// Bloom filter (three bits in one 64-bit word, so a probe is one load and
+/// false positives are rare even for the n²/2 two-letter deletions of a long
+/// word) and then an open-addressing table, so that a word costs a few cheap
+/// probes whatever the number of terms. Only the deletion depths that can meet
+/// a stored deletion of the same length are enumerated (a 7-letter word cannot
+/// be two edits from a 9+ letter term by deleting two of its own letters).
+/// Candidates are confirmed with the real (optimal string alignment) distance,
+/// which counts a swap of two neighbours (`Catrier`) as one edit.
 final class TypoIndex: Sendable {
     struct Entry: Sendable {
         var term: [UInt8]
@@ -15,15 +19,16 @@ final class TypoIndex: Sendable {
         var payload: Int
     }
 
+    /// The longest word the index hashes (longer words are never typos of a term).
+    static let maxWordLength = 59
+
     let entries: [Entry]
     let minLength: Int
     let maxLength: Int
-    let hasLongTerms: Bool
-    /// Word lengths that can be within 2 edits of a long term, or within 1 edit of a shorter one.
-    let longRange: ClosedRange<Int>
-    let shortRange: ClosedRange<Int>
+    /// For each word length, bit d set when deleting d letters of the word can meet a stored deletion.
+    private let depthsByLength: [UInt8]
     private let filter: [UInt64]
-    private let filterMask: UInt64
+    private let filterShift: UInt64
     private let slots: [UInt64]
     private let slotEntries: [Int32]
     private let chainNext: [Int32]
@@ -45,22 +50,27 @@ final class TypoIndex: Sendable {
     init(entries: [Entry]) {
         self.entries = entries
         var keys: [(UInt64, Int32)] = []
+        var depths = [UInt8](repeating: 0, count: Self.maxWordLength + 1)
         for (index, entry) in entries.enumerated() {
             for key in Self.deletionHashes(entry.term, upTo: entry.maxDistance) {
                 keys.append((key, Int32(index)))
             }
+            // A stored deletion of e letters has length m - e; a word of length n meets it after d = n - (m - e) deletions.
+            for e in 0...entry.maxDistance {
+                for d in 0...entry.maxDistance {
+                    let n = entry.term.count - e + d
+                    if n >= 1, n <= Self.maxWordLength { depths[n] |= 1 << d }
+                }
+            }
         }
-        minLength = entries.map { $0.term.count - $0.maxDistance }.min() ?? 0
-        maxLength = entries.map { $0.term.count + $0.maxDistance }.max() ?? 0
-        hasLongTerms = entries.contains { $0.maxDistance >= 2 }
-        let long = entries.filter { $0.maxDistance >= 2 }.map(\.term.count)
-        longRange = (long.min() ?? 1) - 2...(long.max() ?? 0) + 2
-        let short = entries.filter { $0.maxDistance == 1 }.map(\.term.count)
-        shortRange = (short.min() ?? 1) - 1...(short.max() ?? 0) + 1
-        var filterBits = 1 << 16
-        while filterBits < keys.count * 16 { filterBits <<= 1 }
-        var filter = [UInt64](repeating: 0, count: filterBits / 64)
-        let filterMask = UInt64(filterBits - 1)
+        depthsByLength = depths
+        minLength = depths.firstIndex { $0 != 0 } ?? 1
+        maxLength = depths.lastIndex { $0 != 0 } ?? 0
+        // About 32 filter bits per key: with three bits per key in one word, ~0.2% false positives per probe.
+        var blockCount = 1024
+        while blockCount * 2 < keys.count { blockCount <<= 1 }
+        var filter = [UInt64](repeating: 0, count: blockCount)
+        let filterShift = UInt64(64 - blockCount.trailingZeroBitCount)
         var slotCount = 16
         while slotCount < keys.count * 2 { slotCount <<= 1 }
         var slots = [UInt64](repeating: 0, count: slotCount)
@@ -69,9 +79,10 @@ final class TypoIndex: Sendable {
         var chainEntry: [Int32] = []
         let mask = slotCount - 1
         for (key, entry) in keys {
-            let bit = Self.mix(key) & filterMask
-            filter[Int(bit >> 6)] |= 1 << (bit & 63)
-            var slot = Int(truncatingIfNeeded: Self.mix(key) >> 20) & mask
+            let spread = Self.filterMix(key)
+            filter[Int(spread >> filterShift)] |= Self.filterBits(spread)
+            let mixed = Self.mix(key)
+            var slot = Int(truncatingIfNeeded: mixed >> 20) & mask
             while slotEntries[slot] >= 0 && slots[slot] != key { slot = (slot + 1) & mask }
             // Each slot heads a chain of (entry) links, so that one key maps to many terms.
             var link = slotEntries[slot] >= 0 ? slotEntries[slot] : -1
@@ -87,7 +98,7 @@ final class TypoIndex: Sendable {
             slots[slot] = key
         }
         self.filter = filter
-        self.filterMask = filterMask
+        self.filterShift = filterShift
         self.slots = slots
         self.slotEntries = slotEntries
         self.chainNext = chainNext
@@ -102,6 +113,18 @@ final class TypoIndex: Sendable {
         x &*= 0xff51afd7ed558ccd
         x ^= x >> 33
         return x
+    }
+
+    /// The filter's spread of a key: one multiplication (the keys are already polynomial hashes).
+    @inline(__always)
+    static func filterMix(_ key: UInt64) -> UInt64 {
+        key &* 0x9E37_79B9_7F4A_7C15
+    }
+
+    /// The three filter bits of a mixed key (its block is chosen by the high bits).
+    @inline(__always)
+    static func filterBits(_ mixed: UInt64) -> UInt64 {
+        (1 << ((mixed >> 16) & 63)) | (1 << ((mixed >> 22) & 63)) | (1 << ((mixed >> 28) & 63))
     }
 
     static func hash<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
@@ -123,7 +146,7 @@ final class TypoIndex: Sendable {
     @inline(__always)
     static func forEachDeletionHash(_ word: UnsafeBufferPointer<UInt8>, upTo distance: Int, _ body: (UInt64) -> Bool) {
         let n = word.count
-        guard n < 60 else { return }
+        guard n <= maxWordLength else { return }
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: n + 1) { prefix in
         powers.withUnsafeBufferPointer { pow in
         prefix[0] = 0
@@ -145,10 +168,24 @@ final class TypoIndex: Sendable {
         }}
     }
 
+    /// Writes the prefix hashes of `word` (n + 1 values) into `prefix` and returns the word's own hash,
+    /// which also keys ``TypoMissTable``.
     @inline(__always)
-    func mayContain(_ key: UInt64) -> Bool {
-        let bit = Self.mix(key) & filterMask
-        return filter.withUnsafeBufferPointer { $0[Int(bit >> 6)] } & (1 << (bit & 63)) != 0
+    static func prefixHashes(_ word: UnsafeBufferPointer<UInt8>, into prefix: UnsafeMutablePointer<UInt64>) -> UInt64 {
+        var h: UInt64 = 0
+        prefix[0] = 0
+        for i in 0..<word.count {
+            h = h &* base &+ UInt64(word[i]) &+ 1
+            prefix[i + 1] = h
+        }
+        return h
+    }
+
+    /// Whether a word of this length needs its two-letter deletions probed (n²/2 of them):
+    /// only such words are worth the large table of ``TypoMissTable``.
+    @inline(__always)
+    func probesTwoLetterDeletions(length n: Int) -> Bool {
+        n <= Self.maxWordLength && depthsByLength.withUnsafeBufferPointer { $0[n] } & 4 != 0
     }
 
     func entriesFor(_ key: UInt64, into result: inout [Int]) {
@@ -169,28 +206,64 @@ final class TypoIndex: Sendable {
 
     /// The entries within their allowed distance of `word` (distance ≥ 1), with the distance.
     func candidates(_ word: UnsafeBufferPointer<UInt8>) -> [(entry: Int, distance: Int)] {
+        guard word.count <= Self.maxWordLength else { return [] }
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: word.count + 1) { prefix in
+            _ = Self.prefixHashes(word, into: prefix.baseAddress!)
+            return candidates(word, prefix: UnsafePointer(prefix.baseAddress!))
+        }
+    }
+
+    /// As ``candidates(_:)``, with the word's prefix hashes already computed by ``prefixHashes(_:into:)``.
+    func candidates(_ word: UnsafeBufferPointer<UInt8>, prefix: UnsafePointer<UInt64>) -> [(entry: Int, distance: Int)] {
         let n = word.count
         guard !entries.isEmpty, n >= minLength, n <= maxLength else { return [] }
-        // Two-letter deletions (n²/2 hashes) only for lengths a long term can have.
-        let depth = longRange.contains(n) ? 2 : (shortRange.contains(n) ? 1 : 0)
-        if depth == 0 { return [] }
-        // Probe the bit filter inside the hashing loop (capturing only a pointer); look up the few survivors after.
+        let depths = depthsByLength.withUnsafeBufferPointer { $0[n] }
+        if depths == 0 { return [] }
+        // Probe the filter while hashing, in the order of the deletion enumeration (depth 0, 1, 2);
+        // look up the few survivors after.
+        //
+        // With prefix hashes P, the word without letter i hashes to (P[i] - P[i+1])·B^(n-i-1) + P[n],
+        // and without letters i < j to (P[i] - P[i+1])·B^(n-i-2) + (P[j] - P[j+1])·B^(n-j-1) + P[n]
+        // (the same values ``forEachDeletionHash`` computes for the terms), so each deletion costs an addition.
         var survivors: [UInt64] = []
-        let mask = filterMask
-        filter.withUnsafeBufferPointer { bits in
-            Self.forEachDeletionHash(word, upTo: depth) { key in
-                let bit = Self.mix(key) & mask
-                if bits[Int(bit >> 6)] & (1 << (bit & 63)) != 0 { survivors.append(key) }
-                return false
+        let shift = filterShift
+        filter.withUnsafeBufferPointer { blocks in
+        Self.powers.withUnsafeBufferPointer { pow in
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2 * n) { terms in
+            @inline(__always) func probe(_ key: UInt64) {
+                let spread = Self.filterMix(key)
+                let bits = Self.filterBits(spread)
+                if blocks[Int(spread >> shift)] & bits == bits { survivors.append(key) }
             }
-        }
+            let whole = prefix[n]
+            if depths & 1 != 0 { probe(whole) }
+            if depths & 6 != 0 {
+                // terms[i]: letter i's part when it is the last deletion; terms[n + i]: when a later one follows.
+                for i in 0..<n {
+                    let difference = prefix[i] &- prefix[i + 1]
+                    terms[i] = difference &* pow[n - i - 1]
+                    if i + 2 <= n { terms[n + i] = difference &* pow[n - i - 2] }
+                }
+            }
+            if depths & 2 != 0 {
+                for i in 0..<n { probe(terms[i] &+ whole) }
+            }
+            if depths & 4 != 0 {
+                for i in 0..<max(n - 1, 0) {
+                    let first = terms[n + i] &+ whole
+                    for j in (i + 1)..<n { probe(first &+ terms[j]) }
+                }
+            }
+        }}}
         if survivors.isEmpty { return [] }
         var found: [Int] = []
         for key in survivors { entriesFor(key, into: &found) }
+        if found.isEmpty { return [] }
         var result: [(Int, Int)] = []
+        let letters = Array(word)
         for index in found {
             let entry = entries[index]
-            let distance = Self.osaDistance(Array(word), entry.term, limit: entry.maxDistance)
+            let distance = Self.osaDistance(letters, entry.term, limit: entry.maxDistance)
             if distance >= 1 && distance <= entry.maxDistance { result.append((index, distance)) }
         }
         return result
@@ -222,17 +295,29 @@ final class TypoIndex: Sendable {
     }
 }
 
-/// Words recently found to have no typo candidate, so that the common words of
-/// a stream (`beautiful`, `shipping`) are hashed once instead of once per
-/// deletion. A lossy, bounded table of 64-bit word hashes, cleared when it
-/// fills; a hash collision can only skip a typo check for a word that collides
-/// with a known non-candidate (probability ~2⁻⁴⁸ per word).
+/// Words recently found to have no typo candidate, so that the common words
+/// of a stream (`shipping`, `beautiful`) are hashed once instead of once per
+/// deletion. Two lossy tables of 64-bit word hashes: a small direct-mapped one
+/// for every word (it stays in the fastest cache, and the frequent words of a
+/// stream keep their places in it), and a large one for the long words whose
+/// two-letter deletions (n²/2 probes) are worth a slower lookup, cleared when
+/// it fills. A hash collision can only skip a typo check for a word that
+/// collides with a known non-candidate (probability ~2⁻⁴⁸ per word).
 struct TypoMissTable {
+    private var recent = [UInt64](repeating: 0, count: 1 << 12)
     private var slots = [UInt64](repeating: 0, count: 1 << 16)
     private var count = 0
 
-    func contains(_ key: UInt64) -> Bool {
-        slots.withUnsafeBufferPointer { slots in
+    @inline(__always)
+    private static func recentSlot(_ key: UInt64) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 52)
+    }
+
+    /// - Parameter long: also look in the large table (a word whose two-letter deletions would be probed).
+    func contains(_ key: UInt64, long: Bool) -> Bool {
+        if recent.withUnsafeBufferPointer({ $0[Self.recentSlot(key)] }) == key { return true }
+        guard long else { return false }
+        return slots.withUnsafeBufferPointer { slots in
             let mask = slots.count - 1
             var slot = Int(truncatingIfNeeded: TypoIndex.mix(key)) & mask
             while slots[slot] != 0 {
@@ -243,7 +328,9 @@ struct TypoMissTable {
         }
     }
 
-    mutating func insert(_ key: UInt64) {
+    mutating func insert(_ key: UInt64, long: Bool) {
+        recent.withUnsafeMutableBufferPointer { $0[Self.recentSlot(key)] = key }
+        guard long else { return }
         if count * 4 >= slots.count * 3 {
             for index in slots.indices { slots[index] = 0 }
             count = 0
@@ -260,13 +347,24 @@ struct TypoMissTable {
 }
 
 /// The shared ``TypoMissTable`` of a matcher, locked once per text rather than once per word.
+/// The table lives behind a pointer, so that the lock alone guards it (no run-time exclusivity check per text).
 final class TypoMissCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var table = TypoMissTable()
+    private let table: UnsafeMutablePointer<TypoMissTable>
+
+    init() {
+        table = .allocate(capacity: 1)
+        table.initialize(to: TypoMissTable())
+    }
+
+    deinit {
+        table.deinitialize(count: 1)
+        table.deallocate()
+    }
 
     func access<R>(_ body: (inout TypoMissTable) -> R) -> R {
         lock.lock()
         defer { lock.unlock() }
-        return body(&table)
+        return body(&table.pointee)
     }
 }

@@ -180,7 +180,7 @@ public struct EmbeddedLogOptions: Sendable {
     /// survives a power loss; when false it survives a process crash only.
     public var syncOnFlush = true
     /// A producer writes a batch once this many bytes are waiting (or after `linger`).
-    public var batchBytes = 256 << 10
+    public var batchBytes = 1 << 20
     /// How long a partial batch may wait for more messages.
     public var linger: Duration = .milliseconds(5)
     /// `send` suspends while this many bytes are buffered or being written.

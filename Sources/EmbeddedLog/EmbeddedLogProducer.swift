@@ -89,9 +89,12 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
             let step = try acceptUnderLock(messages, from: next, defaultTimestamp: now)
             startDrains(step)
             next = step.next
-            if next < messages.count { try await handleStop(step.outcome) }
+            if case .accepted = step.outcome { continue }
+            try await handleStop(step.outcome)
         }
     }
+
+    static let messagesPerLock = 64
 
     private enum Acceptance { case accepted, full, failed(TransportError), needSettings(String) }
 
@@ -109,7 +112,10 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
     private func acceptUnderLock<Messages: RandomAccessCollection<OutgoingMessage>>(_ messages: Messages, from first: Int, defaultTimestamp: Int64) throws -> Step where Messages.Index == Int {
         try state.withLock { state -> Step in
             var step = Step(next: first, outcome: .accepted, drainNow: false, drainLater: false)
-            while step.next < messages.count {
+            // A bounded number per turn: the writer thread takes the same lock to pick up batches,
+            // and waiting out a whole long batch would stall it.
+            let end = min(messages.count, first + Self.messagesPerLock)
+            while step.next < end {
                 step.outcome = try accept(messages[step.next], defaultTimestamp: defaultTimestamp, into: &state)
                 guard case .accepted = step.outcome else { break }
                 step.next += 1

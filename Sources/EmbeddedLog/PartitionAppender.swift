@@ -8,6 +8,13 @@ import Transport
 /// record are the torn write of a crashed appender (or damage): they are cut off
 /// before appending. That is the crash recovery; it needs no separate step.
 ///
+/// The lock file's first 8 bytes name the newest segment's base offset, written
+/// under the lock before a segment is created: an appender that already has that
+/// segment open skips listing the directory on every batch. A crash between the
+/// two leaves a hint naming a segment that does not exist; the hint then differs
+/// from what any appender has open, so the next one lists the directory and
+/// rewrites it.
+///
 /// Not thread-safe: one producer drives it from its own I/O queue.
 final class PartitionAppender {
     let directory: String
@@ -56,21 +63,9 @@ final class PartitionAppender {
     /// Brings the view of the tail up to date, under the lock: the newest segment,
     /// where its last whole record ends, and cuts off anything after that.
     private func catchUp() throws {
-        let bases = Segments.bases(in: directory)
-        guard let newest = bases.last else {
-            let file = try PosixFile(path: Segments.path(directory, base: 0), create: true)
-            FileSystem.syncDirectory(of: file.path)
-            segment = file
-            segmentBase = 0
-            validEnd = 0
-            nextOffset = 0
-            return
-        }
-        if newest != segmentBase || segment == nil {
-            segment = try PosixFile(path: Segments.path(directory, base: newest))
-            segmentBase = newest
-            validEnd = 0
-            nextOffset = newest
+        let hint = newestSegmentHint()
+        if segment == nil || hint == nil || hint != segmentBase {
+            try openNewestSegment(hint: hint)
         }
         let file = segment!
         let size = try file.size
@@ -91,8 +86,42 @@ final class PartitionAppender {
         }
     }
 
+    /// Lists the segments and opens the newest (creating the first one), and makes the hint name it.
+    private func openNewestSegment(hint: Int64?) throws {
+        let bases = Segments.bases(in: directory)
+        guard let newest = bases.last else {
+            try recordNewestSegment(0)
+            let file = try PosixFile(path: Segments.path(directory, base: 0), create: true)
+            FileSystem.syncDirectory(of: file.path)
+            segment = file
+            segmentBase = 0
+            validEnd = 0
+            nextOffset = 0
+            return
+        }
+        if newest != segmentBase || segment == nil {
+            segment = try PosixFile(path: Segments.path(directory, base: newest))
+            segmentBase = newest
+            validEnd = 0
+            nextOffset = newest
+        }
+        if hint != newest { try recordNewestSegment(newest) }
+    }
+
+    private func newestSegmentHint() -> Int64? {
+        var value: Int64 = 0
+        let count = (try? withUnsafeMutableBytes(of: &value) { try lockFile.read(into: $0, at: 0) }) ?? 0
+        return count == 8 ? Int64(littleEndian: value) : nil
+    }
+
+    private func recordNewestSegment(_ base: Int64) throws {
+        var value = base.littleEndian
+        try withUnsafeBytes(of: &value) { try lockFile.write($0, at: 0) }
+    }
+
     /// Starts a new segment named by the next offset, then applies retention to the old ones.
     private func roll() throws {
+        try recordNewestSegment(nextOffset)
         let file = try PosixFile(path: Segments.path(directory, base: nextOffset), create: true)
         FileSystem.syncDirectory(of: file.path)
         segment = file

@@ -34,6 +34,28 @@ import Transport
         return all
     }
 
+    /// The newest-segment hint in `append.lock` is only a shortcut: a hint naming a segment that
+    /// does not exist (a crash between writing it and creating the segment) or an older one
+    /// sends the appender back to listing the directory, and offsets go on without a gap.
+    @Test(arguments: [Int64(999_999), 0])
+    func aWrongNewestSegmentHintIsRepaired(_ wrongHint: Int64) async throws {
+        let transport = try makeTransport(segmentBytes: 2000)
+        defer { try? FileManager.default.removeItem(at: transport.directory) }
+        try await transport.createTopic(TopicSpec(name: "h", partitions: 1))
+        try await produce(transport, topic: "h", range: 0..<100)
+        let directory = transport.partitionDirectory("h", 0)
+        #expect(Segments.bases(in: directory).count > 2)
+        var hint = wrongHint.littleEndian
+        try Data(bytes: &hint, count: 8).write(to: URL(fileURLWithPath: "\(directory)/append.lock"))
+        try await produce(transport, topic: "h", range: 100..<200)
+        let all = try await readAll(transport, topic: "h")
+        #expect(all.map(\.offset) == (0..<200).map(Int64.init))
+        #expect(all.allSatisfy { String(decoding: $0.value.prefix(6), as: UTF8.self) == String(format: "%06d", Int($0.offset)) })
+        let newest = Segments.bases(in: directory).last!
+        let stored = try Data(contentsOf: URL(fileURLWithPath: "\(directory)/append.lock"))
+        #expect(stored.count == 8 && stored.withUnsafeBytes { Int64(littleEndian: $0.loadUnaligned(as: Int64.self)) } == newest)
+    }
+
     @Test func segmentsRollAndSizeRetentionKeepsTheNewest() async throws {
         let transport = try makeTransport(segmentBytes: 2000)
         defer { try? FileManager.default.removeItem(at: transport.directory) }

@@ -8,21 +8,15 @@ import TouchstoneCore
 /// letter changed, 1 post in 5 carries a brand signal; the rest is unique.
 /// The same seed gives the same items.
 public struct SyntheticItems: Sendable {
-    var state: UInt64
+    var generator: SplitMix64
     public private(set) var count = 0
     var listingIDs: [String] = []
     var pictures: [String] = []
     var handles: [String] = []
 
-    public init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { generator = SplitMix64(seed: seed) }
 
-    mutating func random() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
+    mutating func random() -> UInt64 { generator.next() }
 
     mutating func chance(_ oneIn: UInt64) -> Bool { random() % oneIn == 0 }
 

@@ -113,7 +113,7 @@ struct CrossLinkBenchmark: AsyncParsableCommand {
         // Normalize, same run: raw lines of the same platforms as ingest hands them over.
         let normalize = NormalizeProcessor()
         let capturedAt = Timestamp.now()
-        let raw = BenchCorpus.make(count: normalizeLines).enumerated().compactMap { index, line -> ConsumedMessage? in
+        let raw = SampleCorpus.make(count: normalizeLines).enumerated().compactMap { index, line -> ConsumedMessage? in
             guard case .published(let message) = LineIngester(platform: line.platform, source: "bench").disposition(
                 of: line.line, number: index + 1, capturedAt: capturedAt) else { return nil }
             return ConsumedMessage(topic: message.topic, partition: 0, offset: Int64(index), key: message.key, value: message.value,

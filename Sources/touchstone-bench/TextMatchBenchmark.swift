@@ -2,6 +2,7 @@ import ArgumentParser
 import BrandProfiles
 import Foundation
 import TextMatch
+import TouchstoneCore
 
 /// `touchstone-bench text-match`: MB/s of post and listing text scanned by the
 /// matcher with 50 brands × 20 terms and 200 counterfeit terms, against a
@@ -23,7 +24,7 @@ struct TextMatchBenchmark: ParsableCommand {
     var skipBaseline = false
 
     func run() throws {
-        var random = SplitMix(seed: 42)
+        var random = SplitMix64(seed: 42)
         let corpus = makeCorpus(bytes: megabytes << 20, random: &random)
         let totalBytes = corpus.reduce(0) { $0 + $1.utf8.count }
         print("corpus: \(corpus.count) posts and listings, \(String(format: "%.1f", Double(totalBytes) / 1_048_576)) MB")
@@ -104,7 +105,7 @@ struct TextMatchBenchmark: ParsableCommand {
     }
 
     /// Brands with invented but pronounceable names: 4 brand terms and 16 product names each.
-    func makeProfiles(brands: Int, counterfeitTerms: Int, random: inout SplitMix) -> Generated {
+    func makeProfiles(brands: Int, counterfeitTerms: Int, random: inout SplitMix64) -> Generated {
         var profiles: [BrandProfile] = []
         for index in 0..<brands {
             let name = word(random: &random, syllables: 2 + Int(random.next() % 2))
@@ -126,7 +127,7 @@ struct TextMatchBenchmark: ParsableCommand {
     static let syllables = ["ka", "ro", "ve", "li", "mon", "tar", "sel", "qui", "dor", "ban", "zel", "fio", "gra", "lux", "pen",
                             "vor", "ist", "mar", "rel", "tis", "bri", "cal", "dun", "ezo", "fal", "gon", "hel", "jor", "kel", "nor"]
 
-    func word(random: inout SplitMix, syllables count: Int) -> String {
+    func word(random: inout SplitMix64, syllables count: Int) -> String {
         var text = ""
         for _ in 0..<count { text += Self.syllables[Int(random.next() % UInt64(Self.syllables.count))] }
         return text.prefix(1).uppercased() + text.dropFirst()
@@ -150,7 +151,7 @@ struct TextMatchBenchmark: ParsableCommand {
 
     /// Posts and listings: frequent words of post and listing text (75%), a long tail of dictionary
     /// words (22%), and brand-like spellings, prices, emoji, links and CJK (3%).
-    func makeCorpus(bytes: Int, random: inout SplitMix) -> [String] {
+    func makeCorpus(bytes: Int, random: inout SplitMix64) -> [String] {
         let rare = Self.rareWords
         var posts: [String] = []
         var total = 0
@@ -210,15 +211,3 @@ struct NaiveScanner {
     }
 }
 
-/// A small deterministic random number generator, so that every run scans the same text.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-}

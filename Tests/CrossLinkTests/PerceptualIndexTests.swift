@@ -1,17 +1,8 @@
 import Testing
 @testable import CrossLink
+import TouchstoneCore
 
 @Suite struct PerceptualIndexTests {
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return z ^ (z >> 31)
-        }
-    }
 
     @Test func hexRoundTrip() throws {
         let hash = try #require(PDQHash(hex: Fixture.officialPhoto))
@@ -23,7 +14,7 @@ import Testing
     /// Multi-index search finds exactly what a linear scan finds, at several thresholds.
     @Test(arguments: [15, 31, 40])
     func matchesBruteForce(threshold: Int) {
-        var random = Generator(state: UInt64(threshold))
+        var random = SplitMix64(seed: UInt64(threshold))
         var index = MultiIndexHashIndex(threshold: threshold)
         var stored: [PDQHash] = []
         let base = (0..<20).map { _ in PDQHash(words: (random.next(), random.next(), random.next(), random.next())) }

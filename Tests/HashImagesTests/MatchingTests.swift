@@ -63,7 +63,7 @@ import TouchstoneCore
     @Test func randomCropsStillMatch() throws {
         let set = ReferenceSet(references: Self.references)
         let analyzer = PictureAnalyzer()
-        var generator = SeededGenerator(seed: 3)
+        var generator = seededGenerator(seed: 3)
         let perPhoto = Self.full ? 12 : 2
         var matched = 0, otherMatches: [String] = []
         for photo in Self.photos {
@@ -87,7 +87,7 @@ import TouchstoneCore
 
     /// 1,000 crops (different sizes and places) of photos that are not references.
     static func unrelatedPictures(count: Int, from sources: [RGBPicture], seed: UInt64) -> [RGBPicture] {
-        var generator = SeededGenerator(seed: seed)
+        var generator = seededGenerator(seed: seed)
         var out: [RGBPicture] = []
         for i in 0..<count {
             let source = sources[i % sources.count]
@@ -135,7 +135,7 @@ import TouchstoneCore
         }
         let set = ReferenceSet(references: hashed)
         let backgrounds = Self.photos.filter { !referenceSources.contains($0.name) }.map(\.rgb)
-        var generator = SeededGenerator(seed: 23)
+        var generator = seededGenerator(seed: 23)
         let cases = Self.full ? 200 : 12
         var found = 0, regionsOverlap = 0
         let analyzer = PictureAnalyzer()

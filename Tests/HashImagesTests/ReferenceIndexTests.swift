@@ -5,7 +5,7 @@ import Testing
 @Suite struct ReferenceIndexTests {
     @Test(arguments: [0, 15, 31, 40])
     func indexEqualsLinearScan(threshold: Int) {
-        var generator = SeededGenerator(seed: 7)
+        var generator = seededGenerator(seed: 7)
         var entries: [ReferenceIndex<Int>.Entry] = []
         for i in 0..<20_000 {
             entries.append(.init(hash: PDQHash(w0: generator.next(), w1: generator.next(), w2: generator.next(), w3: generator.next()), payload: i))

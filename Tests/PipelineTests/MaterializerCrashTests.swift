@@ -50,7 +50,7 @@ import Glibc
         // Findings (with a few decisions and unreadable messages) stream in while the materializer is killed.
         let producing = Task {
             let producer = try await transport.makeProducer()
-            var rng = SplitMix(seed: 3)
+            var rng = SplitMix64(seed: 3)
             for (index, finding) in stream.enumerated() {
                 try await producer.send(OutgoingMessage(topic: TopicName.findings, key: finding.item.key, value: try TopicJSON.encode(finding)))
                 if index % 97 == 0 {
@@ -70,7 +70,7 @@ import Glibc
             try await producer.close()
         }
 
-        var rng = SplitMix(seed: 11)
+        var rng = SplitMix64(seed: 11)
         var offsetsAtKill: [Int64] = []
         let viewPath = MaterializedView.path(dataDirectory: data)
         for _ in 0..<kills {

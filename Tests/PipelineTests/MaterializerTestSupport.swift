@@ -84,7 +84,7 @@ enum MaterializerFixtures {
     /// A synthetic findings stream: `count` items over a few platforms, grouped
     /// into clusters, some re-judged (replaced) and some retracted later.
     static func stream(count: Int, seed: UInt64) -> [ItemFindings] {
-        var rng = SplitMix(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let platforms = ["instagram", "amazon", "ebay", "etsy", "tiktok", "x"]
         var out: [ItemFindings] = []
         for index in 0..<count {
@@ -107,17 +107,6 @@ enum MaterializerFixtures {
     }
 }
 
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// An in-process transport: partitioned topics in memory, standalone consumers
 /// only. Enough to test the materializer's loop and the web app's decisions

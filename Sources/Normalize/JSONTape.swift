@@ -183,22 +183,7 @@ public final class JSONTape: Sendable {
                     i += 6
                     scalar = 0x10000 + ((scalar - 0xd800) << 10) + (low - 0xdc00)
                 }
-                switch scalar {
-                case 0..<0x80:
-                    out.append(UInt8(scalar))
-                case 0x80..<0x800:
-                    out.append(UInt8(0xc0 | (scalar >> 6)))
-                    out.append(UInt8(0x80 | (scalar & 0x3f)))
-                case 0x800..<0x10000:
-                    out.append(UInt8(0xe0 | (scalar >> 12)))
-                    out.append(UInt8(0x80 | ((scalar >> 6) & 0x3f)))
-                    out.append(UInt8(0x80 | (scalar & 0x3f)))
-                default:
-                    out.append(UInt8(0xf0 | (scalar >> 18)))
-                    out.append(UInt8(0x80 | ((scalar >> 12) & 0x3f)))
-                    out.append(UInt8(0x80 | ((scalar >> 6) & 0x3f)))
-                    out.append(UInt8(0x80 | (scalar & 0x3f)))
-                }
+                out.appendUTF8(scalar: scalar)
             default:
                 out.append(e) // \" \\ \/
             }
@@ -465,9 +450,11 @@ public enum TapeValue {
     case object
 }
 
-/// ``JSONCursor``'s lookups over a ``JSONTape``, with the same paths,
-/// messages and rules: optional lookups give nil for a missing or null
-/// field and throw a ``JSONFieldError`` naming the path for a wrong type.
+/// A view of one value of a ``JSONTape`` with the path that led to it, so that
+/// every lookup failure can name the full field path. Optional lookups give nil
+/// for a missing or null field and throw a ``JSONFieldError`` naming the path for
+/// a present field of the wrong type: odd-but-wrong input is reported, not
+/// silently skipped.
 public struct TapeCursor {
     let tape: JSONTape
     let index: Int

@@ -317,7 +317,7 @@ struct Parser {
                 } else if scalar >= 0xdc00 && scalar < 0xe000 {
                     throw error("a \\u escape that is not a lone low surrogate", at: escapeStart)
                 }
-                appendUTF8(scalar)
+                scratch.appendUTF8(scalar: scalar)
             default:
                 position -= 1
                 throw error("an escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)")
@@ -342,25 +342,6 @@ struct Parser {
             position += 1
         }
         return value
-    }
-
-    mutating func appendUTF8(_ scalar: UInt32) {
-        switch scalar {
-        case 0..<0x80:
-            scratch.append(UInt8(scalar))
-        case 0x80..<0x800:
-            scratch.append(UInt8(0xc0 | (scalar >> 6)))
-            scratch.append(UInt8(0x80 | (scalar & 0x3f)))
-        case 0x800..<0x10000:
-            scratch.append(UInt8(0xe0 | (scalar >> 12)))
-            scratch.append(UInt8(0x80 | ((scalar >> 6) & 0x3f)))
-            scratch.append(UInt8(0x80 | (scalar & 0x3f)))
-        default:
-            scratch.append(UInt8(0xf0 | (scalar >> 18)))
-            scratch.append(UInt8(0x80 | ((scalar >> 12) & 0x3f)))
-            scratch.append(UInt8(0x80 | ((scalar >> 6) & 0x3f)))
-            scratch.append(UInt8(0x80 | (scalar & 0x3f)))
-        }
     }
 }
 
@@ -505,5 +486,28 @@ extension Parser {
             position += 1
         }
         throw error("'\"' closing the string started at byte \(start - 1)")
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Appends the UTF-8 bytes of a Unicode scalar value the caller has already checked.
+    @inlinable
+    public mutating func appendUTF8(scalar: UInt32) {
+        switch scalar {
+        case 0..<0x80:
+            append(UInt8(scalar))
+        case 0x80..<0x800:
+            append(UInt8(0xc0 | (scalar >> 6)))
+            append(UInt8(0x80 | (scalar & 0x3f)))
+        case 0x800..<0x10000:
+            append(UInt8(0xe0 | (scalar >> 12)))
+            append(UInt8(0x80 | ((scalar >> 6) & 0x3f)))
+            append(UInt8(0x80 | (scalar & 0x3f)))
+        default:
+            append(UInt8(0xf0 | (scalar >> 18)))
+            append(UInt8(0x80 | ((scalar >> 12) & 0x3f)))
+            append(UInt8(0x80 | ((scalar >> 6) & 0x3f)))
+            append(UInt8(0x80 | (scalar & 0x3f)))
+        }
     }
 }

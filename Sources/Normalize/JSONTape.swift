@@ -360,14 +360,7 @@ struct TapeScanner {
     /// zero-byte tricks can only err on bytes after a true hit).
     @inline(__always)
     static func hasSpecialByte(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let quote = word ^ (ones &* 0x22)
-        let backslash = word ^ (ones &* 0x5c)
-        let hasQuote = (quote &- ones) & ~quote & highs
-        let hasBackslash = (backslash &- ones) & ~backslash & highs
-        let hasControl = (word &- ones &* 0x20) & ~word & highs
-        return (word & highs) | hasQuote | hasBackslash | hasControl != 0
+        word & 0x8080_8080_8080_8080 != 0 || JSONWriter.needsEscape(word)
     }
 
     /// A string: escapes, control characters and UTF-8 checked as `JSONReader` checks them.
@@ -414,22 +407,7 @@ struct TapeScanner {
                 continue
             }
             if b >= 0x80 {
-                let length: Int
-                var minimum: UInt32
-                var scalar: UInt32
-                switch b {
-                case 0xc2...0xdf: length = 2; scalar = UInt32(b & 0x1f); minimum = 0x80
-                case 0xe0...0xef: length = 3; scalar = UInt32(b & 0x0f); minimum = 0x800
-                case 0xf0...0xf4: length = 4; scalar = UInt32(b & 0x07); minimum = 0x10000
-                default: return false
-                }
-                guard position + length <= bytes.count else { return false }
-                for k in 1..<length {
-                    let c = bytes[position + k]
-                    guard c & 0xc0 == 0x80 else { return false }
-                    scalar = scalar << 6 | UInt32(c & 0x3f)
-                }
-                guard scalar >= minimum, scalar <= 0x10ffff, !(scalar >= 0xd800 && scalar < 0xe000) else { return false }
+                guard let length = bytes.utf8SequenceLength(at: position) else { return false }
                 position += length
                 continue
             }

@@ -463,23 +463,7 @@ extension Parser {
                 continue
             }
             if b >= 0x80 {
-                // Validate one UTF-8 sequence.
-                let length: Int
-                var minimum: UInt32
-                var scalar: UInt32
-                switch b {
-                case 0xc2...0xdf: length = 2; scalar = UInt32(b & 0x1f); minimum = 0x80
-                case 0xe0...0xef: length = 3; scalar = UInt32(b & 0x0f); minimum = 0x800
-                case 0xf0...0xf4: length = 4; scalar = UInt32(b & 0x07); minimum = 0x10000
-                default: throw error("valid UTF-8")
-                }
-                guard position + length <= bytes.count else { throw error("valid UTF-8") }
-                for k in 1..<length {
-                    let c = bytes[position + k]
-                    guard c & 0xc0 == 0x80 else { throw error("valid UTF-8") }
-                    scalar = scalar << 6 | UInt32(c & 0x3f)
-                }
-                guard scalar >= minimum, scalar <= 0x10ffff, !(scalar >= 0xd800 && scalar < 0xe000) else { throw error("valid UTF-8") }
+                guard let length = bytes.utf8SequenceLength(at: position) else { throw error("valid UTF-8") }
                 position += length
                 continue
             }
@@ -509,5 +493,31 @@ extension Array where Element == UInt8 {
             append(UInt8(0x80 | ((scalar >> 6) & 0x3f)))
             append(UInt8(0x80 | (scalar & 0x3f)))
         }
+    }
+}
+
+extension UnsafeBufferPointer where Element == UInt8 {
+    /// The length (2 to 4) of the well-formed UTF-8 sequence that starts with the non-ASCII
+    /// byte at `position`; nil when it is not one: a stray continuation byte, an overlong
+    /// form, a surrogate, a value past U+10FFFF, or bytes that end too soon.
+    @inlinable
+    public func utf8SequenceLength(at position: Int) -> Int? {
+        let length: Int
+        let minimum: UInt32
+        var scalar: UInt32
+        switch self[position] {
+        case let b where b >= 0xc2 && b <= 0xdf: length = 2; scalar = UInt32(b & 0x1f); minimum = 0x80
+        case let b where b >= 0xe0 && b <= 0xef: length = 3; scalar = UInt32(b & 0x0f); minimum = 0x800
+        case let b where b >= 0xf0 && b <= 0xf4: length = 4; scalar = UInt32(b & 0x07); minimum = 0x10000
+        default: return nil
+        }
+        guard position + length <= count else { return nil }
+        for k in 1..<length {
+            let c = self[position + k]
+            guard c & 0xc0 == 0x80 else { return nil }
+            scalar = scalar << 6 | UInt32(c & 0x3f)
+        }
+        guard scalar >= minimum, scalar <= 0x10ffff, !(scalar >= 0xd800 && scalar < 0xe000) else { return nil }
+        return length
     }
 }

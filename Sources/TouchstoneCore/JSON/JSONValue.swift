@@ -2,9 +2,9 @@ import Foundation
 
 /// A JSON document as read, digit for digit: numbers keep their literal text
 /// (ids beyond 2^53 never pass through `Double`), object members keep their
-/// order. Read one with ``JSONReader``; look fields up by path with
-/// ``JSONValue/field(_:)`` and the typed accessors, which throw a
-/// ``JSONFieldError`` naming the path.
+/// order. Read one with ``JSONReader``; look members up with the subscript.
+/// (Normalize reads lines through its `JSONTape` instead, whose cursor names
+/// the field path in a ``JSONFieldError``.)
 public indirect enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)

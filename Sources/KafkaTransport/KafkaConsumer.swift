@@ -371,9 +371,13 @@ final class KafkaConsumer: MessageConsumer, @unchecked Sendable {
                     rd_kafka_event_destroy(event)
                 }
             }
+            let closedCleanly = rd_kafka_consumer_closed(handle.pointer) != 0
             rd_kafka_queue_destroy(closeQueue)
             rd_kafka_queue_destroy(queue.pointer)
-            rd_kafka_destroy(handle.pointer)
+            // A leave that did not finish in time must not be retried by destroy, which
+            // would wait for it with nobody serving the queue: the group then drops this
+            // member after the session timeout, as after a crash.
+            rd_kafka_destroy_flags(handle.pointer, closedCleanly ? 0 : Int32(RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE))
         } else {
             rd_kafka_queue_destroy(queue.pointer)
             rd_kafka_destroy_flags(handle.pointer, Int32(RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE))

@@ -149,14 +149,8 @@ public final class JSONTape: Sendable {
         func hex4(_ at: Int) -> UInt32 {
             var value: UInt32 = 0
             for k in at..<(at + 4) {
-                let b = bytes[k]
-                let digit: UInt32
-                switch b {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(b - 0x30)
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(b - 0x61 + 10)
-                default: digit = UInt32(b - 0x41 + 10)
-                }
-                value = value << 4 | digit
+                // The scanner checked the digits before the string got here.
+                value = value << 4 | JSONReader.hexDigit(bytes[k])!
             }
             return value
         }
@@ -169,24 +163,19 @@ public final class JSONTape: Sendable {
             }
             let e = bytes[i + 1]
             i += 2
-            switch e {
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0c)
-            case UInt8(ascii: "n"): out.append(0x0a)
-            case UInt8(ascii: "r"): out.append(0x0d)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                var scalar = hex4(i)
-                i += 4
-                if scalar >= 0xd800 && scalar < 0xdc00 {
-                    let low = hex4(i + 2)
-                    i += 6
-                    scalar = 0x10000 + ((scalar - 0xd800) << 10) + (low - 0xdc00)
-                }
-                out.appendUTF8(scalar: scalar)
-            default:
-                out.append(e) // \" \\ \/
+            if let plain = JSONReader.shortEscape(e) {
+                out.append(plain)
+                continue
             }
+            // The scanner let only `\u` through besides the short escapes.
+            var scalar = hex4(i)
+            i += 4
+            if scalar >= 0xd800 && scalar < 0xdc00 {
+                let low = hex4(i + 2)
+                i += 6
+                scalar = 0x10000 + ((scalar - 0xd800) << 10) + (low - 0xdc00)
+            }
+            out.appendUTF8(scalar: scalar)
         }
         return String(decoding: out, as: UTF8.self)
     }
@@ -343,13 +332,7 @@ struct TapeScanner {
         for _ in 0..<4 {
             guard position < bytes.count else { return nil }
             let b = bytes[position]
-            let digit: UInt32
-            switch b {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(b - 0x30)
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(b - 0x61 + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(b - 0x41 + 10)
-            default: return nil
-            }
+            guard let digit = JSONReader.hexDigit(b) else { return nil }
             value = value << 4 | digit
             position += 1
         }
@@ -386,8 +369,7 @@ struct TapeScanner {
                 position += 1
                 guard position < bytes.count else { return false }
                 switch bytes[position] {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                case let e where JSONReader.shortEscape(e) != nil:
                     position += 1
                 case UInt8(ascii: "u"):
                     position += 1
@@ -457,7 +439,7 @@ public struct TapeCursor {
 
     public var isNull: Bool { kind == .null }
 
-    /// What the value is, as error messages name it (as ``JSONValue/typeName``).
+    /// What the value is, as error messages name it.
     public var typeName: String {
         switch kind {
         case .null: "null"

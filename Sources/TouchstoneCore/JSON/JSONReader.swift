@@ -294,15 +294,11 @@ struct Parser {
             guard position < bytes.count else { break }
             let e = bytes[position]
             position += 1
+            if let plain = JSONReader.shortEscape(e) {
+                scratch.append(plain)
+                continue
+            }
             switch e {
-            case UInt8(ascii: "\""): scratch.append(0x22)
-            case UInt8(ascii: "\\"): scratch.append(0x5c)
-            case UInt8(ascii: "/"): scratch.append(0x2f)
-            case UInt8(ascii: "b"): scratch.append(0x08)
-            case UInt8(ascii: "f"): scratch.append(0x0c)
-            case UInt8(ascii: "n"): scratch.append(0x0a)
-            case UInt8(ascii: "r"): scratch.append(0x0d)
-            case UInt8(ascii: "t"): scratch.append(0x09)
             case UInt8(ascii: "u"):
                 let escapeStart = position - 2
                 var scalar = try hex4()
@@ -331,13 +327,7 @@ struct Parser {
         for _ in 0..<4 {
             guard position < bytes.count else { throw error("4 hex digits after \\u") }
             let b = bytes[position]
-            let digit: UInt32
-            switch b {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(b - 0x30)
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(b - 0x61 + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(b - 0x41 + 10)
-            default: throw error("4 hex digits after \\u")
-            }
+            guard let digit = JSONReader.hexDigit(b) else { throw error("4 hex digits after \\u") }
             value = value << 4 | digit
             position += 1
         }
@@ -440,8 +430,7 @@ extension Parser {
                 position += 1
                 guard position < bytes.count else { break }
                 switch bytes[position] {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                case let e where JSONReader.shortEscape(e) != nil:
                     position += 1
                 case UInt8(ascii: "u"):
                     let escapeStart = position - 1
@@ -519,5 +508,33 @@ extension UnsafeBufferPointer where Element == UInt8 {
         }
         guard scalar >= minimum, scalar <= 0x10ffff, !(scalar >= 0xd800 && scalar < 0xe000) else { return nil }
         return length
+    }
+}
+
+extension JSONReader {
+    /// The byte a one-character escape stands for (`n` a newline, `"` a quote, ...);
+    /// nil for `u` and for anything that is not an escape.
+    @inlinable
+    public static func shortEscape(_ e: UInt8) -> UInt8? {
+        switch e {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): e
+        case UInt8(ascii: "b"): 0x08
+        case UInt8(ascii: "f"): 0x0c
+        case UInt8(ascii: "n"): 0x0a
+        case UInt8(ascii: "r"): 0x0d
+        case UInt8(ascii: "t"): 0x09
+        default: nil
+        }
+    }
+
+    /// The value of one hex digit of a `\u` escape, either case; nil for any other byte.
+    @inlinable
+    public static func hexDigit(_ b: UInt8) -> UInt32? {
+        switch b {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(b - 0x30)
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(b - 0x61 + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt32(b - 0x41 + 10)
+        default: nil
+        }
     }
 }

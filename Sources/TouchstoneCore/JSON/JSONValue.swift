@@ -14,18 +14,6 @@ public indirect enum JSONValue: Sendable, Hashable {
     case array([JSONValue])
     case object(JSONObject)
 
-    /// What the value is, as error messages name it.
-    public var typeName: String {
-        switch self {
-        case .null: "null"
-        case .bool: "a boolean"
-        case .number: "a number"
-        case .string: "a string"
-        case .array: "an array"
-        case .object: "an object"
-        }
-    }
-
     public var stringValue: String? {
         if case .string(let s) = self { return s }
         return nil

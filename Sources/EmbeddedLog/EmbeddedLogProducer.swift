@@ -94,7 +94,8 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
         }
     }
 
-    static let messagesPerLock = 64
+    /// Messages framed per turn under the lock (see `acceptUnderLock`).
+    private static let messagesPerLock = 64
 
     private enum Acceptance { case accepted, full, failed(TransportError), needSettings(String) }
 
@@ -107,7 +108,7 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
     }
 
     /// Frames messages from `first` on into their partitions' batches, as many as fit in the buffer,
-    /// under one lock. The messages are borrowed through the pointer, never copied per record.
+    /// under one lock. Generic over the collection so that each message is borrowed from it, not copied.
     @inline(__always)
     private func acceptUnderLock<Messages: RandomAccessCollection<OutgoingMessage>>(_ messages: Messages, from first: Int, defaultTimestamp: Int64) throws -> Step where Messages.Index == Int {
         try state.withLock { state -> Step in

@@ -20,6 +20,9 @@ struct IngestBenchmark: AsyncParsableCommand {
     @Flag(name: .customLong("skip-log"), help: "Skip the end-to-end run through the embedded log.")
     var skipLog = false
 
+    @Flag(help: "Also time each step of ingest + normalize on its own (where the time goes).")
+    var breakdown = false
+
     func run() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("touchstone-bench-ingest-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -55,6 +58,8 @@ struct IngestBenchmark: AsyncParsableCommand {
         print(String(format: "bare JSON parse (JSONSerialization):  %.3f s  %@", foundation, rate(foundation)))
         print(String(format: "ingest + normalize (no transport):    %.3f s  %@  -> %d items", pipeline, rate(pipeline), produced))
         print(String(format: "ratio ingest+normalize / JSONReader parse: %.2fx (goal <= 3x)", pipeline / parse))
+
+        if breakdown { try printBreakdown(paths, parse: parse) }
 
         if !skipLog {
             let seconds = try await endToEnd(paths, folder: folder.appendingPathComponent("log"), expected: corpus.count)
@@ -106,6 +111,49 @@ struct IngestBenchmark: AsyncParsableCommand {
             }
         }
         return items
+    }
+
+    /// Each step alone, best of 3, as a share of the parse: reading lines, the tape, SHA-256,
+    /// the whole ingest step, the adapters, and writing item JSON.
+    func printBreakdown(_ paths: [(path: String, platform: String)], parse: Double) throws {
+        var lines: [(platform: String, line: InputLine)] = []
+        for (path, platform) in paths {
+            let reader = try LineReader(path: path)
+            while let line = try reader.next() { lines.append((platform, line)) }
+        }
+        let capturedAt = Timestamp.now()
+        let raws: [ConsumedMessage] = lines.enumerated().compactMap { index, entry in
+            let ingester = LineIngester(platform: entry.platform, source: paths[0].path)
+            guard case .published(let raw) = ingester.disposition(of: entry.line, capturedAt: capturedAt) else { return nil }
+            return ConsumedMessage(topic: raw.topic, partition: 0, offset: Int64(index), key: raw.key, value: raw.value,
+                                   headers: raw.headers, timestamp: 0)
+        }
+        let contexts = try raws.map { try NormalizeProcessor.context(of: $0) }
+        let items = try zip(raws, contexts).flatMap { try Normalizer.items(fromLine: $0.value, context: $1) }
+        let processor = NormalizeProcessor()
+        let ingesters = Dictionary(uniqueKeysWithValues: paths.map { ($0.platform, LineIngester(platform: $0.platform, source: $0.path)) })
+
+        func best(_ body: () throws -> Void) throws -> Double { try (0..<3).map { _ in try measure(body) }.min()! }
+        let steps: [(String, Double)] = [
+            ("read lines (LineReader)", try best {
+                for (path, _) in paths { let reader = try LineReader(path: path); while try reader.next() != nil {} }
+            }),
+            ("JSONTape.read", try best { for (_, line) in lines { _ = try JSONTape.read(line.bytes, with: Normalizer.reader) } }),
+            ("SHA-256", try best { for (_, line) in lines { _ = SHA256Hex.of(line.bytes) } }),
+            ("ingest step (LineIngester)", try best {
+                for (platform, line) in lines { _ = ingesters[platform]!.disposition(of: line, capturedAt: capturedAt) }
+            }),
+            ("raw headers -> RawContext", try best { for raw in raws { _ = try NormalizeProcessor.context(of: raw) } }),
+            ("tape + adapters (Normalizer.items)", try best {
+                for (raw, context) in zip(raws, contexts) { _ = try Normalizer.items(fromLine: raw.value, context: context) }
+            }),
+            ("item JSON (ItemJSON.encode)", try best { for item in items { _ = try ItemJSON.encode(item) } }),
+            ("normalize step (NormalizeProcessor)", try best { for raw in raws { _ = try processor.outputs(for: raw) } }),
+        ]
+        print("breakdown (CPU seconds, best of 3; share of the JSONReader parse):")
+        for (name, seconds) in steps {
+            print("  " + name.padding(toLength: 38, withPad: " ", startingAt: 0) + String(format: "%.3f s  %.2fx", seconds, seconds / parse))
+        }
     }
 
     /// The same through the embedded log: FileIngester publishes, the normalize StageRunner consumes until idle.

@@ -1,4 +1,5 @@
 import Normalize
+import Synchronization
 import TouchstoneCore
 import Transport
 
@@ -32,6 +33,7 @@ public struct LineIngester: Sendable {
     /// Extra context for normalize (a Shopify shop domain).
     public var context: String?
     public var maxLineBytes: Int
+    private let headerCache = HeaderCache()
 
     static let validator = JSONReader(maxDepth: 64, maxBytes: .max)
 
@@ -40,6 +42,18 @@ public struct LineIngester: Sendable {
         self.source = source
         self.context = context
         self.maxLineBytes = maxLineBytes
+    }
+
+    /// The headers every line of this ingester carries, made once (checked against
+    /// the fields in case they were changed since).
+    private var fixedHeaders: (platform: MessageHeader, source: MessageHeader, context: MessageHeader?) {
+        if let cached = headerCache.value, cached.platform == platform, cached.source == source, cached.context == context {
+            return cached.headers
+        }
+        let headers = (MessageHeader(name: RawHeader.platform, text: platform), MessageHeader(name: RawHeader.source, text: source),
+                       context.map { MessageHeader(name: RawHeader.context, text: $0) })
+        headerCache.value = (platform, source, context, headers)
+        return headers
     }
 
     /// Whether a line has anything but blank space (blank lines are skipped and counted).
@@ -82,18 +96,19 @@ public struct LineIngester: Sendable {
         guard let topic = Platforms.rawTopic(platform: platform, genericKind: genericKind) else {
             return deadLetter("unknown platform '\(platform)'", line: line, capturedAt: capturedAt)
         }
-        let sha256 = SHA256Hex.of(bytes)
+        let sha256 = SHA256Hex.bytes(of: bytes)
         // topics/raw.*.json: keyed by platform:item_id, or by the SHA-256 when no id can be read.
-        let key = Platforms.rawKey(platform: platform, root: root) ?? sha256
-        var headers = [
-            MessageHeader(name: RawHeader.platform, text: platform),
-            MessageHeader(name: RawHeader.sha256, text: sha256),
-            MessageHeader(name: RawHeader.source, text: source),
-            MessageHeader(name: RawHeader.line, text: String(number)),
-            MessageHeader(name: RawHeader.capturedAt, text: capturedAt),
-        ]
-        if let context { headers.append(MessageHeader(name: RawHeader.context, text: context)) }
-        return .published(OutgoingMessage(topic: topic, key: Array(key.utf8), value: bytes, headers: headers, timestamp: nil, partition: nil))
+        let key = Platforms.rawKey(platform: platform, root: root).map { Array($0.utf8) } ?? sha256
+        let fixed = fixedHeaders
+        var headers: [MessageHeader] = []
+        headers.reserveCapacity(6)
+        headers.append(fixed.platform)
+        headers.append(MessageHeader(name: RawHeader.sha256, value: sha256))
+        headers.append(fixed.source)
+        headers.append(MessageHeader(name: RawHeader.line, text: String(number)))
+        headers.append(MessageHeader(name: RawHeader.capturedAt, text: capturedAt))
+        if let context = fixed.context { headers.append(context) }
+        return .published(OutgoingMessage(topic: topic, key: key, value: bytes, headers: headers, timestamp: nil, partition: nil))
     }
 
     func deadLetter(_ reason: String, field: String? = nil, line: InputLine, capturedAt: String) -> LineDisposition {
@@ -106,6 +121,20 @@ public struct LineIngester: Sendable {
             MessageHeader(name: RawHeader.line, text: String(line.number)),
         ]
         return .deadLettered(OutgoingMessage(topic: TopicName.deadLetters, key: nil, value: value, headers: headers), reason: reason)
+    }
+}
+
+/// The last fixed headers a ``LineIngester`` made. A class so that the ingester stays a
+/// value whose `disposition` does not mutate it; the lock makes sharing one ingester
+/// between tasks safe.
+private final class HeaderCache: Sendable {
+    typealias Entry = (platform: String, source: String, context: String?,
+                       headers: (platform: MessageHeader, source: MessageHeader, context: MessageHeader?))
+    private let entry = Mutex<Entry?>(nil)
+
+    var value: Entry? {
+        get { entry.withLock { $0 } }
+        set { entry.withLock { $0 = newValue } }
     }
 }
 

@@ -7,10 +7,9 @@ import TouchstoneCore
 /// fields (`signals`, `profiles`) go through `TopicJSON`. `ItemJSONTests`
 /// checks byte equality with `TopicJSON` on every fixture.
 public enum ItemJSON {
-    public static func encode(_ item: Item) throws -> [UInt8] {
+    public static func encode(_ item: borrowing Item) throws -> [UInt8] {
         if item.signals != nil || item.profiles != nil { return try TopicJSON.encode(item) }
-        var w = JSONWriter()
-        w.out.reserveCapacity(2048)
+        var w = JSONWriter(capacity: 2048)
         w.open()
         if let account = item.account {
             w.key("account")
@@ -87,36 +86,85 @@ public enum ItemJSON {
         w.field("title", item.title)
         w.field("url", item.url)
         w.close()
-        return w.out
+        return w.bytes
     }
 }
 
 /// A minimal JSON writer: objects, arrays, strings escaped as JSONEncoder does.
-struct JSONWriter {
-    var out: [UInt8] = []
+/// It writes into a buffer it grows itself: `Array.append` checked uniqueness
+/// and capacity on every byte, which was most of the writer's time.
+struct JSONWriter: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var count = 0
     /// Bit k: whether the container k levels up has no member yet (bit 0: the current one).
     var first: UInt64 = 1
 
+    init(capacity: Int = 2048) {
+        self.capacity = max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// The bytes written so far.
+    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// Room for `n` more bytes.
+    @inline(__always)
+    private mutating func reserve(_ n: Int) {
+        if count + n > capacity { grow(count + n) }
+    }
+
+    private mutating func grow(_ needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+        reserve(bytes.count)
+        (base + count).update(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
     mutating func separator() {
-        if first & 1 != 0 { first &= ~1 } else { out.append(UInt8(ascii: ",")) }
+        if first & 1 != 0 { first &= ~1 } else { append(UInt8(ascii: ",")) }
     }
 
     mutating func open() {
-        out.append(UInt8(ascii: "{"))
+        append(UInt8(ascii: "{"))
         first = first << 1 | 1
     }
 
     mutating func close() {
-        out.append(UInt8(ascii: "}"))
+        append(UInt8(ascii: "}"))
         first >>= 1
     }
 
     mutating func key(_ name: StaticString) {
-        separator()
-        out.append(UInt8(ascii: "\""))
-        out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-        out.append(UInt8(ascii: "\""))
-        out.append(UInt8(ascii: ":"))
+        // `,"name":` in one reservation.
+        let length = name.utf8CodeUnitCount
+        reserve(length + 4)
+        if first & 1 != 0 { first &= ~1 } else { base[count] = UInt8(ascii: ","); count += 1 }
+        base[count] = UInt8(ascii: "\"")
+        (base + count + 1).update(from: name.utf8Start, count: length)
+        base[count + 1 + length] = UInt8(ascii: "\"")
+        base[count + 2 + length] = UInt8(ascii: ":")
+        count += length + 3
     }
 
     mutating func field(_ name: StaticString, _ value: String?) {
@@ -129,34 +177,38 @@ struct JSONWriter {
         guard let value else { return }
         key(name)
         guard let v = Int64(exactly: value) else {
-            out.append(contentsOf: String(value).utf8)
+            var text = String(value)
+            text.withUTF8 { append($0) }
             return
         }
         // Decimal digits written in place, as `String(value)` spells them.
         var magnitude = v.magnitude
-        if v < 0 { out.append(UInt8(ascii: "-")) }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[19 - count] = UInt8(0x30 + magnitude % 10)
-                magnitude /= 10
-                count += 1
-            } while magnitude > 0
-            out.append(contentsOf: buffer[(20 - count)...])
+        var digits = 1
+        var scale: UInt64 = 10
+        while digits < 20, magnitude >= scale {
+            digits += 1
+            if scale > UInt64.max / 10 { break }
+            scale *= 10
         }
+        reserve(digits + 1)
+        if v < 0 { base[count] = UInt8(ascii: "-"); count += 1 }
+        var at = count + digits - 1
+        repeat {
+            base[at] = UInt8(0x30 + magnitude % 10)
+            magnitude /= 10
+            at -= 1
+        } while magnitude > 0
+        count += digits
     }
 
     mutating func array<T>(_ values: [T], _ element: (inout JSONWriter, T) -> Void) {
-        out.append(UInt8(ascii: "["))
+        append(UInt8(ascii: "["))
         first = first << 1 | 1
         for value in values {
             separator()
             element(&self, value)
         }
-        out.append(UInt8(ascii: "]"))
+        append(UInt8(ascii: "]"))
         first >>= 1
     }
 
@@ -174,12 +226,21 @@ struct JSONWriter {
     }
 
     mutating func string(_ value: String) {
-        out.append(UInt8(ascii: "\""))
         // Native strings lend their bytes in place; others are copied once.
-        if value.utf8.withContiguousStorageIfAvailable({ escaped($0) }) == nil {
-            Array(value.utf8).withUnsafeBufferPointer { escaped($0) }
+        if value.utf8.withContiguousStorageIfAvailable({ quoted($0) }) == nil {
+            Array(value.utf8).withUnsafeBufferPointer { quoted($0) }
         }
-        out.append(UInt8(ascii: "\""))
+    }
+
+    /// `bytes` between quotes, escaped.
+    @inline(__always)
+    private mutating func quoted(_ bytes: UnsafeBufferPointer<UInt8>) {
+        // Quotes and the bytes reserved at once; escapes, rare, reserve their own room.
+        reserve(bytes.count + 2)
+        base[count] = UInt8(ascii: "\"")
+        count += 1
+        escaped(bytes)
+        append(UInt8(ascii: "\""))
     }
 
     /// Appends `bytes` with quotes, backslashes and control bytes escaped as JSONEncoder escapes them.
@@ -193,22 +254,26 @@ struct JSONWriter {
             let b = bytes[i]
             i += 1
             guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<(i - 1)]))
+            append(UnsafeBufferPointer(rebasing: bytes[start..<(i - 1)]))
             start = i
-            out.append(UInt8(ascii: "\\"))
+            append(UInt8(ascii: "\\"))
             switch b {
-            case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
-            case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
-            case 0x08: out.append(UInt8(ascii: "b"))
-            case 0x0c: out.append(UInt8(ascii: "f"))
-            case 0x0a: out.append(UInt8(ascii: "n"))
-            case 0x0d: out.append(UInt8(ascii: "r"))
-            case 0x09: out.append(UInt8(ascii: "t"))
+            case UInt8(ascii: "\""): append(UInt8(ascii: "\""))
+            case UInt8(ascii: "\\"): append(UInt8(ascii: "\\"))
+            case 0x08: append(UInt8(ascii: "b"))
+            case 0x0c: append(UInt8(ascii: "f"))
+            case 0x0a: append(UInt8(ascii: "n"))
+            case 0x0d: append(UInt8(ascii: "r"))
+            case 0x09: append(UInt8(ascii: "t"))
             default:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 0xf)]])
+                let hex: StaticString = "0123456789abcdef"
+                append(UInt8(ascii: "u"))
+                append(UInt8(ascii: "0"))
+                append(UInt8(ascii: "0"))
+                append(hex.utf8Start[Int(b >> 4)])
+                append(hex.utf8Start[Int(b & 0xf)])
             }
         }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
+        append(UnsafeBufferPointer(rebasing: bytes[start...]))
     }
 }

@@ -62,50 +62,60 @@ public final class JSONTape: Sendable {
     func kind(_ index: Int) -> Kind { entries[index].kind }
 
     /// The text of a string or number entry.
-    func text(_ index: Int) -> String {
-        let entry = entries[index]
-        return bytes.withUnsafeBufferPointer { buffer in
+    func text(_ index: Int) -> String { text(entries[index]) }
+
+    /// Whether a string entry's text equals `key` (UTF-8 bytes).
+    @inline(__always)
+    func keyEquals(_ entry: Entry, _ key: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if entry.flag { return Array(text(entry).utf8).elementsEqual(key) }
+        guard entry.end - entry.start == key.count else { return false }
+        return key.count == 0 || (bytes[entry.start] == key[0] && memcmp(bytes.baseAddress! + entry.start, key.baseAddress!, key.count) == 0)
+    }
+
+    /// The member value of object entry `object` named `key` (first occurrence), or nil.
+    /// Adapters look up a dozen fields per object: it walks the entries in place.
+    func member(_ object: Int, _ key: UnsafeBufferPointer<UInt8>) -> Int? {
+        entries.withUnsafeBufferPointer { entries in
+            bytes.withUnsafeBufferPointer { bytes in
+                let end = entries[object].next
+                var i = object + 1
+                while i < end {
+                    let value = i + 1
+                    if keyEquals(entries[i], key, in: bytes) { return value }
+                    i = entries[value].next
+                }
+                return nil
+            }
+        }
+    }
+
+    /// The text of a string or number entry.
+    func text(_ entry: Entry) -> String {
+        bytes.withUnsafeBufferPointer { buffer in
             let slice = UnsafeBufferPointer(rebasing: buffer[entry.start..<entry.end])
             if entry.kind == .string, entry.flag { return Self.unescape(slice) }
             return String(decoding: slice, as: UTF8.self)
         }
     }
 
-    /// Whether a string entry's text equals `key` (UTF-8 bytes).
-    @inline(__always)
-    func keyEquals(_ index: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
-        let entry = entries[index]
-        if entry.flag { return Array(text(index).utf8).elementsEqual(key) }
-        guard entry.end - entry.start == key.count else { return false }
-        return bytes.withUnsafeBufferPointer { buffer in
-            key.count == 0 || (buffer[entry.start] == key[0] && memcmp(buffer.baseAddress! + entry.start, key.baseAddress!, key.count) == 0)
-        }
-    }
-
-    /// The member value of object entry `object` named `key` (first occurrence), or nil.
-    func member(_ object: Int, _ key: UnsafeBufferPointer<UInt8>) -> Int? {
-        let end = entries[object].next
-        var i = object + 1
-        while i < end {
-            let value = i + 1
-            if keyEquals(i, key) { return value }
-            i = entries[value].next
-        }
-        return nil
-    }
-
     /// Element or member-value indexes of a container, in order.
     func children(_ container: Int) -> [Int] {
+        var out: [Int] = []
+        forEachChild(of: container) { out.append($0) }
+        return out
+    }
+
+    /// Calls `body` with each element or member-value index of a container, in order.
+    @inline(__always)
+    func forEachChild(of container: Int, _ body: (Int) throws -> Void) rethrows {
         let isObject = entries[container].kind == .object
         let end = entries[container].next
-        var out: [Int] = []
         var i = container + 1
         while i < end {
             if isObject { i += 1 }
-            out.append(i)
+            try body(i)
             i = entries[i].next
         }
-        return out
     }
 
     /// The field path of an entry (`ItemInfo.Title.DisplayValue`, `data[2].id`), rebuilt from
@@ -462,29 +472,29 @@ public struct TapeCursor {
     /// Follows a dotted path (`ItemInfo.Title.DisplayValue`). Nil when any
     /// step is missing or null; throws when a step is present but not an object.
     public func field(_ dotted: String) throws -> TapeCursor? {
-        let result = dotted.utf8.withContiguousStorageIfAvailable { lookup($0) }
-            ?? Array(dotted.utf8).withUnsafeBufferPointer { lookup($0) }
-        return try result.get().map { TapeCursor(tape: tape, index: $0) }
+        var dotted = dotted
+        return try dotted.withUTF8 { path throws(JSONFieldError) in try lookup(path) }.map { TapeCursor(tape: tape, index: $0) }
     }
 
     /// The entry at a dotted path from this value, as ``field(_:)`` describes.
-    func lookup(_ path: UnsafeBufferPointer<UInt8>) -> Result<Int?, JSONFieldError> {
+    func lookup(_ path: UnsafeBufferPointer<UInt8>) throws(JSONFieldError) -> Int? {
         var current = index
         var from = 0
         while true {
             var to = from
             while to < path.count, path[to] != UInt8(ascii: ".") { to += 1 }
-            guard tape.kind(current) == .object else {
-                if tape.kind(current) == .null { return .success(nil) }
+            let kind = tape.kind(current)
+            guard kind == .object else {
+                if kind == .null { return nil }
                 let at = tape.path(of: current)
-                return .failure(JSONFieldError(path: at.isEmpty ? "(root)" : at,
-                                               reason: "expected an object, found \(TapeCursor(tape: tape, index: current).typeName)"))
+                throw JSONFieldError(path: at.isEmpty ? "(root)" : at,
+                                     reason: "expected an object, found \(TapeCursor(tape: tape, index: current).typeName)")
             }
             guard let found = tape.member(current, UnsafeBufferPointer(rebasing: path[from..<to])), tape.kind(found) != .null else {
-                return .success(nil)
+                return nil
             }
             current = found
-            if to == path.count { return .success(found) }
+            if to == path.count { return found }
             from = to + 1
         }
     }
@@ -520,6 +530,17 @@ public struct TapeCursor {
         }
     }
 
+    /// A number entry's literal when it has no exponent (`25.00`, `-3`); nil otherwise.
+    func plainNumberText() -> String? {
+        let entry = tape.entries[index]
+        guard entry.kind == .number else { return nil }
+        return tape.bytes.withUnsafeBufferPointer { bytes in
+            let literal = UnsafeBufferPointer(rebasing: bytes[entry.start..<entry.end])
+            if literal.contains(where: { $0 | 0x20 == UInt8(ascii: "e") }) { return nil }
+            return String(decoding: literal, as: UTF8.self)
+        }
+    }
+
     /// A number's literal text; numeric strings are accepted as platforms mix both.
     public func asNumberText() throws -> String {
         switch kind {
@@ -539,7 +560,9 @@ public struct TapeCursor {
 
     public func asArray() throws -> [TapeCursor] {
         guard kind == .array else { throw typeError("an array") }
-        return tape.children(index).map { TapeCursor(tape: tape, index: $0) }
+        var elements: [TapeCursor] = []
+        tape.forEachChild(of: index) { elements.append(TapeCursor(tape: tape, index: $0)) }
+        return elements
     }
 
     /// An object's members in order, with their keys.
@@ -562,7 +585,13 @@ public struct TapeCursor {
     public func array(_ dotted: String) throws -> [TapeCursor] { try field(dotted)?.asArray() ?? [] }
 
     /// An array of strings (`tags[]`); a non-string element is an error naming its index.
-    public func strings(_ dotted: String) throws -> [String] { try array(dotted).map { try $0.asString() } }
+    public func strings(_ dotted: String) throws -> [String] {
+        guard let array = try field(dotted) else { return [] }
+        guard array.kind == .array else { throw array.typeError("an array") }
+        var strings: [String] = []
+        try tape.forEachChild(of: array.index) { strings.append(try TapeCursor(tape: tape, index: $0).asString()) }
+        return strings
+    }
 
     public func requiredString(_ dotted: String) throws -> String { try required(dotted).asString() }
     public func requiredID(_ dotted: String) throws -> String { try required(dotted).asID() }

@@ -10,15 +10,28 @@ public enum SHA256Hex {
 
     /// The same for a byte array, hashed in place (ingest hashes every line).
     public static func of(_ bytes: [UInt8]) -> String {
+        String(unsafeUninitializedCapacity: 64) { out in
+            digits(of: bytes, into: out)
+            return 64
+        }
+    }
+
+    /// The hex digits as UTF-8 bytes, for a header value (no String made on the way).
+    public static func bytes(of bytes: [UInt8]) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: 64) { out, count in
+            digits(of: bytes, into: out)
+            count = 64
+        }
+    }
+
+    /// Writes the 64 hex digits of `bytes`' SHA-256 into `out`.
+    private static func digits(of bytes: [UInt8], into out: UnsafeMutableBufferPointer<UInt8>) {
         var hasher = SHA256()
         bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        return hasher.finalize().withUnsafeBytes { digest in
-            String(unsafeUninitializedCapacity: digest.count * 2) { out in
-                for (i, byte) in digest.enumerated() {
-                    out[2 * i] = Hex.digit(byte >> 4)
-                    out[2 * i + 1] = Hex.digit(byte & 0x0f)
-                }
-                return digest.count * 2
+        hasher.finalize().withUnsafeBytes { digest in
+            for (i, byte) in digest.enumerated() {
+                out[2 * i] = Hex.digit(byte >> 4)
+                out[2 * i + 1] = Hex.digit(byte & 0x0f)
             }
         }
     }

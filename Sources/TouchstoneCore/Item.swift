@@ -212,6 +212,8 @@ public struct Item: Codable, Sendable, Hashable {
     /// Added by text-match: which profile versions judged this item.
     public var profiles: [ProfileVersion]?
 
+    // Inlinable: adapters build one per item, and the opaque call copied the whole struct out.
+    @inlinable
     public init(
         platform: String, itemID: String, kind: ItemKind, url: String? = nil, account: Account? = nil,
         title: String? = nil, text: String? = nil, price: Price? = nil, pictures: [Picture] = [],

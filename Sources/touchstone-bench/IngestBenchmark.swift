@@ -23,6 +23,7 @@ struct IngestBenchmark: AsyncParsableCommand {
     @Flag(help: "Also time each step of ingest + normalize on its own (where the time goes).")
     var breakdown = false
 
+
     func run() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("touchstone-bench-ingest-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -128,9 +129,9 @@ struct IngestBenchmark: AsyncParsableCommand {
             return ConsumedMessage(topic: raw.topic, partition: 0, offset: Int64(index), key: raw.key, value: raw.value,
                                    headers: raw.headers, timestamp: 0)
         }
-        let contexts = try raws.map { try NormalizeProcessor.context(of: $0) }
-        let items = try zip(raws, contexts).flatMap { try Normalizer.items(fromLine: $0.value, context: $1) }
         let processor = NormalizeProcessor()
+        let contexts = try raws.map { try processor.context(of: $0) }
+        let items = try zip(raws, contexts).flatMap { try Normalizer.items(fromLine: $0.value, context: $1) }
         let ingesters = Dictionary(uniqueKeysWithValues: paths.map { ($0.platform, LineIngester(platform: $0.platform, source: $0.path)) })
 
         func best(_ body: () throws -> Void) throws -> Double { try (0..<3).map { _ in try measure(body) }.min()! }
@@ -143,13 +144,24 @@ struct IngestBenchmark: AsyncParsableCommand {
             ("ingest step (LineIngester)", try best {
                 for (platform, line) in lines { _ = ingesters[platform]!.disposition(of: line, capturedAt: capturedAt) }
             }),
-            ("raw headers -> RawContext", try best { for raw in raws { _ = try NormalizeProcessor.context(of: raw) } }),
+            ("raw headers -> RawContext", try best { for raw in raws { _ = try processor.context(of: raw) } }),
             ("tape + adapters (Normalizer.items)", try best {
                 for (raw, context) in zip(raws, contexts) { _ = try Normalizer.items(fromLine: raw.value, context: context) }
             }),
             ("item JSON (ItemJSON.encode)", try best { for item in items { _ = try ItemJSON.encode(item) } }),
             ("normalize step (NormalizeProcessor)", try best { for raw in raws { _ = try processor.outputs(for: raw) } }),
         ]
+        var perPlatform: [(String, Double, Int)] = []
+        for (_, platform) in paths {
+            let mine = zip(raws, contexts).filter { $0.1.platform == platform }
+            let tapes = try mine.map { try JSONTape.read($0.0.value, with: Normalizer.reader) }
+            let seconds = try best { for (tape, (_, context)) in zip(tapes, mine) { _ = try Normalizer.items(from: tape.root, context: context) } }
+            perPlatform.append((platform, seconds, mine.count))
+        }
+        print("adapters alone, per platform (CPU seconds, best of 3):")
+        for (platform, seconds, count) in perPlatform {
+            print("  " + platform.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: "%.3f s  %5d lines  %.2f µs per line", seconds, count, seconds / Double(count) * 1e6))
+        }
         print("breakdown (CPU seconds, best of 3; share of the JSONReader parse):")
         for (name, seconds) in steps {
             print("  " + name.padding(toLength: 38, withPad: " ", startingAt: 0) + String(format: "%.3f s  %.2fx", seconds, seconds / parse))

@@ -103,43 +103,54 @@ public enum Normalizer {
     }
 }
 
-/// Shared finishing of an item: text evidence, deduplicated pictures.
-struct ItemDraft {
-    var item: Item
-    var evidence: Evidence
-    var pictureURLs = SeenSet<String>()
+/// An item being built by an adapter, with its text evidence and deduplicated
+/// pictures. The fields are kept apart and the ``Item`` is made once, in
+/// ``finish()``: building it up front and filling it in copied the whole struct.
+struct ItemDraft: ~Copyable {
+    let platform: String
+    let itemID: String
+    let kind: ItemKind
+    let raw: RawRef
+    var url: String?
+    var title: String?
+    /// Plain text: HTML stripped, entities decoded.
+    var text: String?
+    var price: Price?
+    var postedAt: String?
+    private(set) var account: Account?
+    private(set) var pictures: [Picture] = []
+    var evidence = Evidence()
+    private var pictureURLs = SeenSet<String>()
 
     init(platform: String, itemID: String, kind: ItemKind, context: RawContext, country: String? = nil) {
-        item = Item(platform: platform, itemID: itemID, kind: kind, raw: context.rawRef)
-        evidence = Evidence(country: country)
+        self.platform = platform
+        self.itemID = itemID
+        self.kind = kind
+        raw = context.rawRef
+        // Set in place: assigning a new Evidence copied it in and destroyed the original.
+        if let country { evidence.country = country.uppercased() }
     }
 
     mutating func addPicture(_ reference: String?, context: RawContext) {
         guard let reference, !reference.trimmingSpaces().isEmpty else { return }
         let picture = context.picture(reference)
-        if pictureURLs.insert(picture.url).inserted { item.pictures.append(picture) }
+        if pictureURLs.insert(picture.url).inserted { pictures.append(picture) }
     }
 
     /// Sets the account and scans its bio and website for evidence.
     mutating func setAccount(_ account: Account?) {
         guard let account, account != Account() else { return }
-        item.account = account
+        self.account = account
         if let bio = account.bio { evidence.scan(bio, foundIn: "bio") }
         if let website = account.website { evidence.addLink(website, foundIn: "website") }
     }
 
-    /// The finished item, moved out of the draft (swapped with an empty one rather than copied field by field).
-    mutating func finish() -> Item {
-        var finished = Self.emptyItem
-        swap(&finished, &item)
-        finished.links = evidence.links
-        finished.hashtags = evidence.hashtags
-        finished.mentions = evidence.mentions
-        finished.contacts = evidence.contacts
-        return finished
+    /// The finished item (the draft ends here).
+    consuming func finish() -> Item {
+        Item(platform: platform, itemID: itemID, kind: kind, url: url, account: account, title: title, text: text, price: price,
+             pictures: pictures, links: evidence.links, hashtags: evidence.hashtags, mentions: evidence.mentions,
+             contacts: evidence.contacts, postedAt: postedAt, raw: raw)
     }
-
-    static let emptyItem = Item(platform: "", itemID: "", kind: .post)
 }
 
 extension String {
@@ -183,10 +194,19 @@ func decimalQuotient(amount: String, divisor: String) -> String? {
 
 /// ISO 4217: three ASCII letters, upper-cased; nil otherwise.
 func currencyCode(_ text: String?) -> String? {
-    if let bytes = text?.utf8, bytes.allSatisfy({ $0 < 0x80 }), bytes.first.map(isASCIISpace) == false, bytes.last.map(isASCIISpace) == false {
-        guard bytes.count == 3, bytes.allSatisfy({ ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z") }) else { return nil }
-        return String(decoding: bytes.map { $0 >= 0x61 ? $0 - 0x20 : $0 }, as: UTF8.self)
+    guard var text else { return nil }
+    // ASCII with no space at either end: three letters or nothing (the usual case, on bytes).
+    let ascii: String?? = text.withUTF8 { bytes in
+        guard let first = bytes.first, let last = bytes.last, !isASCIISpace(first), !isASCIISpace(last),
+              bytes.allSatisfy({ $0 < 0x80 }) else { return .none }
+        guard bytes.count == 3, bytes.allSatisfy({ ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z") }) else { return .some(nil) }
+        return String(unsafeUninitializedCapacity: 3) { code in
+            for k in 0..<3 { code[k] = bytes[k] & ~0x20 }
+            return 3
+        }
     }
-    guard let text = text?.trimmingSpaces(), text.count == 3, text.allSatisfy({ $0.isASCII && $0.isLetter }) else { return nil }
+    if let ascii { return ascii }
+    text = text.trimmingSpaces()
+    guard text.count == 3, text.allSatisfy({ $0.isASCII && $0.isLetter }) else { return nil }
     return text.uppercased()
 }

@@ -14,6 +14,8 @@ extension TapeCursor {
     /// A decimal amount at `dotted` (number or numeric string); nil when absent.
     func amount(_ dotted: String) throws -> String? {
         guard let field = try field(dotted) else { return nil }
+        // A JSON number without an exponent is already the decimal text `decimalAmount` would give.
+        if field.kind == .number, let plain = field.plainNumberText() { return plain }
         let text: String
         switch field.value {
         case .number(let n): text = n
@@ -48,12 +50,12 @@ enum AmazonAdapter {
         let asin = try root.requiredID("ASIN")
         var draft = ItemDraft(platform: "amazon", itemID: asin, kind: .listing, context: context)
         let url = try root.string("DetailPageURL")?.nonBlank
-        draft.item.url = url ?? "https://www.amazon.com/dp/\(asin)"
-        draft.item.title = try root.string("ItemInfo.Title.DisplayValue").map(HTMLText.decodeEntities)
+        draft.url = url ?? "https://www.amazon.com/dp/\(asin)"
+        draft.title = try root.string("ItemInfo.Title.DisplayValue").map(HTMLText.decodeEntities)
         var lines = try root.strings("ItemInfo.Features.DisplayValues").map(HTMLText.decodeEntities)
         if let brand = try root.string("ItemInfo.ByLineInfo.Brand.DisplayValue") { lines.append("Brand: \(brand)") }
         if let maker = try root.string("ItemInfo.ByLineInfo.Manufacturer.DisplayValue") { lines.append("Manufacturer: \(maker)") }
-        draft.item.text = lines.isEmpty ? nil : lines.joined(separator: "\n")
+        draft.text = lines.isEmpty ? nil : lines.joined(separator: "\n")
         draft.addPicture(try root.string("Images.Primary.Large.URL"), context: context)
         for variant in try root.array("Images.Variants") {
             draft.addPicture(try variant.string("Large.URL"), context: context)
@@ -61,14 +63,14 @@ enum AmazonAdapter {
         let listings = try root.array("Offers.Listings")
         if let offer = listings.first {
             if let amount = try offer.amount("Price.Amount") {
-                draft.item.price = Price(amount: amount, currency: try offer.currency("Price.Currency"))
+                draft.price = Price(amount: amount, currency: try offer.currency("Price.Currency"))
             }
             let merchant = Account(id: try offer.id("MerchantInfo.Id"), displayName: try offer.string("MerchantInfo.Name"))
             draft.setAccount(merchant)
         }
         for listing in listings.dropFirst() { _ = try listing.amount("Price.Amount"); _ = try listing.currency("Price.Currency") }
-        if let title = draft.item.title { draft.evidence.scan(title, foundIn: "text") }
-        if let text = draft.item.text { draft.evidence.scan(text, foundIn: "text") }
+        if let title = draft.title { draft.evidence.scan(title, foundIn: "text") }
+        if let text = draft.text { draft.evidence.scan(text, foundIn: "text") }
         return [draft.finish()]
     }
 }
@@ -79,12 +81,12 @@ enum EbayAdapter {
         let itemID = try root.requiredID("itemId")
         let country = try root.string("itemLocation.country")
         var draft = ItemDraft(platform: "ebay", itemID: itemID, kind: .listing, context: context, country: country)
-        draft.item.url = try root.string("itemWebUrl")?.nonBlank ?? legacyURL(itemID)
-        draft.item.title = try root.string("title").map(HTMLText.decodeEntities)
+        draft.url = try root.string("itemWebUrl")?.nonBlank ?? legacyURL(itemID)
+        draft.title = try root.string("title").map(HTMLText.decodeEntities)
         let description = try root.string("shortDescription") ?? root.string("description")
-        draft.item.text = description.map(HTMLText.plainText(fromHTML:))?.nonBlank
+        draft.text = description.map(HTMLText.plainText(fromHTML:))?.nonBlank
         if let amount = try root.amount("price.value") {
-            draft.item.price = Price(amount: amount, currency: try root.currency("price.currency"))
+            draft.price = Price(amount: amount, currency: try root.currency("price.currency"))
         }
         draft.addPicture(try root.string("image.imageUrl"), context: context)
         for image in try root.array("additionalImages") { draft.addPicture(try image.string("imageUrl"), context: context) }
@@ -94,9 +96,9 @@ enum EbayAdapter {
         _ = try root.numberText("seller.feedbackScore")
         _ = try root.field("seller.feedbackPercentage")
         _ = try root.string("condition")
-        draft.item.postedAt = try root.time("itemCreationDate")
-        if let title = draft.item.title { draft.evidence.scan(title, foundIn: "text") }
-        if let text = draft.item.text { draft.evidence.scan(text, foundIn: "text") }
+        draft.postedAt = try root.time("itemCreationDate")
+        if let title = draft.title { draft.evidence.scan(title, foundIn: "text") }
+        if let text = draft.text { draft.evidence.scan(text, foundIn: "text") }
         return [draft.finish()]
     }
 
@@ -114,16 +116,16 @@ enum EtsyAdapter {
     static func items(_ root: TapeCursor, _ context: RawContext) throws -> [Item] {
         let listingID = try root.requiredID("listing_id")
         var draft = ItemDraft(platform: "etsy", itemID: listingID, kind: .listing, context: context)
-        draft.item.url = try root.string("url")?.nonBlank ?? "https://www.etsy.com/listing/\(listingID)"
-        draft.item.title = try root.string("title").map(HTMLText.plainText(fromHTML:))
-        draft.item.text = try root.string("description").map(HTMLText.plainText(fromHTML:))?.nonBlank
+        draft.url = try root.string("url")?.nonBlank ?? "https://www.etsy.com/listing/\(listingID)"
+        draft.title = try root.string("title").map(HTMLText.plainText(fromHTML:))
+        draft.text = try root.string("description").map(HTMLText.plainText(fromHTML:))?.nonBlank
         if let price = try root.object("price") {
             let amount = try price.required("amount").asNumberText()
             let divisor = try price.numberText("divisor") ?? "1"
             guard let value = decimalQuotient(amount: amount, divisor: divisor) else {
                 throw JSONFieldError(path: price.path + ".amount", reason: "expected integer amount and positive integer divisor, found \(amount)/\(divisor)")
             }
-            draft.item.price = Price(amount: value, currency: try price.currency("currency_code"))
+            draft.price = Price(amount: value, currency: try price.currency("currency_code"))
         }
         let shopID = try root.id("shop_id") ?? root.id("shop.shop_id")
         let shopName = try root.string("shop.shop_name")
@@ -134,9 +136,9 @@ enum EtsyAdapter {
         _ = shopURL
         for tag in try root.strings("tags") { draft.evidence.addHashtag(tag) }
         for image in try root.array("images") { draft.addPicture(try image.string("url_fullxfull"), context: context) }
-        draft.item.postedAt = try root.time("creation_timestamp")
-        if let title = draft.item.title { draft.evidence.scan(title, foundIn: "text") }
-        if let text = draft.item.text { draft.evidence.scan(text, foundIn: "text") }
+        draft.postedAt = try root.time("creation_timestamp")
+        if let title = draft.title { draft.evidence.scan(title, foundIn: "text") }
+        if let text = draft.text { draft.evidence.scan(text, foundIn: "text") }
         return [draft.finish()]
     }
 }
@@ -146,10 +148,10 @@ enum AliExpressAdapter {
     static func items(_ root: TapeCursor, _ context: RawContext) throws -> [Item] {
         let productID = try root.requiredID("product_id")
         var draft = ItemDraft(platform: "aliexpress", itemID: productID, kind: .listing, context: context)
-        draft.item.url = try root.string("product_detail_url")?.nonBlank ?? "https://www.aliexpress.com/item/\(productID).html"
-        draft.item.title = try root.string("product_title").map(HTMLText.plainText(fromHTML:))
+        draft.url = try root.string("product_detail_url")?.nonBlank ?? "https://www.aliexpress.com/item/\(productID).html"
+        draft.title = try root.string("product_title").map(HTMLText.plainText(fromHTML:))
         if let amount = try root.amount("target_sale_price") {
-            draft.item.price = Price(amount: amount, currency: try root.currency("target_sale_price_currency"))
+            draft.price = Price(amount: amount, currency: try root.currency("target_sale_price_currency"))
         }
         draft.addPicture(try root.string("product_main_image_url"), context: context)
         // The API wraps the list: {"string": [...]}; some exports flatten it to an array.
@@ -165,7 +167,7 @@ enum AliExpressAdapter {
         if shopID != nil || shopURL != nil {
             draft.setAccount(Account(id: shopID, handle: nil, displayName: try root.string("shop_name"), website: shopURL))
         }
-        if let title = draft.item.title { draft.evidence.scan(title, foundIn: "text") }
+        if let title = draft.title { draft.evidence.scan(title, foundIn: "text") }
         return [draft.finish()]
     }
 }
@@ -179,12 +181,12 @@ enum ShopifyAdapter {
         let explicitURL = try root.string("url")?.nonBlank ?? root.string("online_store_url")?.nonBlank
         let domain = shopDomain(context: context, url: explicitURL)
         if let explicitURL {
-            draft.item.url = explicitURL
+            draft.url = explicitURL
         } else if let domain, let handle {
-            draft.item.url = "https://\(domain)/products/\(handle)"
+            draft.url = "https://\(domain)/products/\(handle)"
         }
-        draft.item.title = try root.string("title").map(HTMLText.plainText(fromHTML:))
-        draft.item.text = try root.string("body_html").map(HTMLText.plainText(fromHTML:))?.nonBlank
+        draft.title = try root.string("title").map(HTMLText.plainText(fromHTML:))
+        draft.text = try root.string("body_html").map(HTMLText.plainText(fromHTML:))?.nonBlank
         let vendor = try root.string("vendor")
         if domain != nil || vendor != nil {
             draft.setAccount(Account(id: domain, handle: domain, displayName: vendor))
@@ -201,12 +203,12 @@ enum ShopifyAdapter {
         let variants = try root.array("variants")
         for (i, variant) in variants.enumerated() {
             let amount = try variant.amount("price")
-            if i == 0, let amount { draft.item.price = Price(amount: amount, currency: try variant.currency("price_currency")) }
+            if i == 0, let amount { draft.price = Price(amount: amount, currency: try variant.currency("price_currency")) }
         }
         for image in try root.array("images") { draft.addPicture(try image.string("src"), context: context) }
-        draft.item.postedAt = try root.time("published_at") ?? root.time("created_at")
-        if let title = draft.item.title { draft.evidence.scan(title, foundIn: "text") }
-        if let text = draft.item.text { draft.evidence.scan(text, foundIn: "text") }
+        draft.postedAt = try root.time("published_at") ?? root.time("created_at")
+        if let title = draft.title { draft.evidence.scan(title, foundIn: "text") }
+        if let text = draft.text { draft.evidence.scan(text, foundIn: "text") }
         return [draft.finish()]
     }
 

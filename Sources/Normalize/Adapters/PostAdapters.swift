@@ -18,9 +18,9 @@ enum InstagramAdapter {
             bio: try discovery.string("biography"), website: try discovery.string("website")?.nonBlank)
         _ = try discovery.numberText("followers_count")
         var draft = ItemDraft(platform: "instagram", itemID: username, kind: .account, context: context)
-        draft.item.url = "https://www.instagram.com/\(username)/"
-        draft.item.title = account.displayName
-        draft.item.text = account.bio
+        draft.url = "https://www.instagram.com/\(username)/"
+        draft.title = account.displayName
+        draft.text = account.bio
         draft.setAccount(account)
         draft.addPicture(try discovery.string("profile_picture_url"), context: context)
         var items = [draft.finish()]
@@ -34,7 +34,7 @@ enum InstagramAdapter {
         _ = try media.asObject()
         let id = try media.requiredID("id")
         var draft = ItemDraft(platform: "instagram", itemID: id, kind: .post, context: context)
-        draft.item.url = try media.string("permalink")?.nonBlank
+        draft.url = try media.string("permalink")?.nonBlank
         let username = try media.string("username")
         if var account {
             if let username, account.handle == nil { account.handle = username }
@@ -43,7 +43,7 @@ enum InstagramAdapter {
             draft.setAccount(Account(handle: username))
         }
         if let caption = try media.string("caption") {
-            draft.item.text = HTMLText.decodeEntities(caption)
+            draft.text = HTMLText.decodeEntities(caption)
             draft.evidence.scan(caption, foundIn: "text")
         }
         let type = try media.string("media_type")
@@ -62,7 +62,7 @@ enum InstagramAdapter {
         }
         _ = try media.numberText("like_count")
         _ = try media.numberText("comments_count")
-        draft.item.postedAt = try media.time("timestamp")
+        draft.postedAt = try media.time("timestamp")
         return draft.finish()
     }
 }
@@ -101,12 +101,12 @@ enum XAdapter {
         let author = authorID.flatMap { users[$0] } ?? authorID.map { Account(id: $0) }
         draft.setAccount(author)
         if let handle = author?.handle {
-            draft.item.url = "https://x.com/\(handle)/status/\(id)"
+            draft.url = "https://x.com/\(handle)/status/\(id)"
         } else {
-            draft.item.url = "https://x.com/i/web/status/\(id)"
+            draft.url = "https://x.com/i/web/status/\(id)"
         }
         // X escapes &, < and > in tweet text.
-        draft.item.text = HTMLText.decodeEntities(text)
+        draft.text = HTMLText.decodeEntities(text)
         let entityURLs = try tweet.array("entities.urls")
         var shortened: Set<String> = []
         for url in entityURLs {
@@ -116,11 +116,11 @@ enum XAdapter {
         for tag in try tweet.array("entities.hashtags") { draft.evidence.addHashtag(try tag.requiredString("tag")) }
         for mention in try tweet.array("entities.mentions") { draft.evidence.addMention(try mention.requiredString("username")) }
         // Scan the text without the t.co links the entities already expanded.
-        var plain = draft.item.text ?? ""
+        var plain = draft.text ?? ""
         for short in shortened { plain = plain.replacingAll(short, with: " ") }
         draft.evidence.scan(plain, foundIn: "text")
         for key in try tweet.strings("attachments.media_keys") { draft.addPicture(media[key], context: context) }
-        draft.item.postedAt = try tweet.time("created_at")
+        draft.postedAt = try tweet.time("created_at")
         return draft.finish()
     }
 }
@@ -133,19 +133,19 @@ enum TikTokAdapter {
         let username = try root.string("username")?.nonBlank
         if let username {
             draft.setAccount(Account(handle: username))
-            draft.item.url = "https://www.tiktok.com/@\(username)/video/\(id)"
+            draft.url = "https://www.tiktok.com/@\(username)/video/\(id)"
         } else {
-            draft.item.url = "https://www.tiktok.com/video/\(id)"
+            draft.url = "https://www.tiktok.com/video/\(id)"
         }
         for tag in try root.strings("hashtag_names") { draft.evidence.addHashtag(tag) }
         if let description = try root.string("video_description") {
-            draft.item.text = HTMLText.decodeEntities(description)
+            draft.text = HTMLText.decodeEntities(description)
             draft.evidence.scan(description, foundIn: "text")
         }
         draft.addPicture(try root.string("cover_image_url"), context: context)
         _ = try root.numberText("like_count")
         _ = try root.numberText("view_count")
-        draft.item.postedAt = try root.time("create_time")
+        draft.postedAt = try root.time("create_time")
         return [draft.finish()]
     }
 }
@@ -155,13 +155,13 @@ enum PinterestAdapter {
     static func items(_ root: TapeCursor, _ context: RawContext) throws -> [Item] {
         let id = try root.requiredID("id")
         var draft = ItemDraft(platform: "pinterest", itemID: id, kind: .post, context: context)
-        draft.item.url = "https://www.pinterest.com/pin/\(id)/"
-        draft.item.title = try root.string("title").map(HTMLText.decodeEntities)
-        draft.item.text = try root.string("description").map(HTMLText.decodeEntities)
+        draft.url = "https://www.pinterest.com/pin/\(id)/"
+        draft.title = try root.string("title").map(HTMLText.decodeEntities)
+        draft.text = try root.string("description").map(HTMLText.decodeEntities)
         if let owner = try root.string("board_owner.username")?.nonBlank { draft.setAccount(Account(handle: owner)) }
         if let link = try root.string("link")?.nonBlank { draft.evidence.addLink(link, foundIn: "url") }
-        if let title = draft.item.title { draft.evidence.scan(title, foundIn: "text") }
-        if let text = draft.item.text { draft.evidence.scan(text, foundIn: "text") }
+        if let title = draft.title { draft.evidence.scan(title, foundIn: "text") }
+        if let text = draft.text { draft.evidence.scan(text, foundIn: "text") }
         // media.images is keyed by size name ("150x150", "1200x", "originals"); the largest wins.
         if let images = try root.object("media.images") {
             var best: (area: Int, url: String)?
@@ -176,7 +176,7 @@ enum PinterestAdapter {
             }
             draft.addPicture(best?.url, context: context)
         }
-        draft.item.postedAt = try root.time("created_at")
+        draft.postedAt = try root.time("created_at")
         return [draft.finish()]
     }
 }
@@ -191,12 +191,12 @@ enum GenericAdapter {
         let itemID = try root.requiredID("item_id")
         let kind = try kind(of: root) ?? .post
         var draft = ItemDraft(platform: platform, itemID: itemID, kind: kind, context: context, country: try root.string("country"))
-        draft.item.url = try root.string("url")?.nonBlank
-        draft.item.title = try root.string("title")
-        draft.item.text = try root.string("text").map(HTMLText.plainText(fromHTML:))
+        draft.url = try root.string("url")?.nonBlank
+        draft.title = try root.string("title")
+        draft.text = try root.string("text").map(HTMLText.plainText(fromHTML:))
         if let price = try root.object("price") {
             guard let amount = try price.amount("amount") else { throw JSONFieldError(path: "price.amount", reason: "required field is missing") }
-            draft.item.price = Price(amount: amount, currency: try price.currency("currency"))
+            draft.price = Price(amount: amount, currency: try price.currency("currency"))
         }
         if let account = try root.object("account") {
             draft.setAccount(Account(id: try account.id("id"), handle: try account.string("handle"), displayName: try account.string("display_name"),
@@ -219,9 +219,9 @@ enum GenericAdapter {
             }
             draft.evidence.addContact(kind, try contact.requiredString("value"))
         }
-        if let title = draft.item.title { draft.evidence.scan(title, foundIn: "text") }
-        if let text = draft.item.text { draft.evidence.scan(text, foundIn: "text") }
-        draft.item.postedAt = try root.time("posted_at")
+        if let title = draft.title { draft.evidence.scan(title, foundIn: "text") }
+        if let text = draft.text { draft.evidence.scan(text, foundIn: "text") }
+        draft.postedAt = try root.time("posted_at")
         return [draft.finish()]
     }
 

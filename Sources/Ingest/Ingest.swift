@@ -1,5 +1,4 @@
 import Normalize
-import Synchronization
 import TouchstoneCore
 import Transport
 
@@ -27,13 +26,16 @@ public enum LineDisposition: Sendable {
 
 /// The pure step from one input line to the message that records it.
 public struct LineIngester: Sendable {
-    public var platform: String
+    public var platform: String { didSet { platformHeader = MessageHeader(name: RawHeader.platform, text: platform) } }
     /// File path or `http:<peer>`.
-    public var source: String
+    public var source: String { didSet { sourceHeader = MessageHeader(name: RawHeader.source, text: source) } }
     /// Extra context for normalize (a Shopify shop domain).
-    public var context: String?
+    public var context: String? { didSet { contextHeader = context.map { MessageHeader(name: RawHeader.context, text: $0) } } }
     public var maxLineBytes: Int
-    private let headerCache = HeaderCache()
+    // The headers every line of this ingester carries, made once rather than per line.
+    private var platformHeader: MessageHeader
+    private var sourceHeader: MessageHeader
+    private var contextHeader: MessageHeader?
 
     static let validator = JSONReader(maxDepth: 64, maxBytes: .max)
 
@@ -42,18 +44,9 @@ public struct LineIngester: Sendable {
         self.source = source
         self.context = context
         self.maxLineBytes = maxLineBytes
-    }
-
-    /// The headers every line of this ingester carries, made once (checked against
-    /// the fields in case they were changed since).
-    private var fixedHeaders: (platform: MessageHeader, source: MessageHeader, context: MessageHeader?) {
-        if let cached = headerCache.value, cached.platform == platform, cached.source == source, cached.context == context {
-            return cached.headers
-        }
-        let headers = (MessageHeader(name: RawHeader.platform, text: platform), MessageHeader(name: RawHeader.source, text: source),
-                       context.map { MessageHeader(name: RawHeader.context, text: $0) })
-        headerCache.value = (platform, source, context, headers)
-        return headers
+        platformHeader = MessageHeader(name: RawHeader.platform, text: platform)
+        sourceHeader = MessageHeader(name: RawHeader.source, text: source)
+        contextHeader = context.map { MessageHeader(name: RawHeader.context, text: $0) }
     }
 
     /// Whether a line has anything but blank space (blank lines are skipped and counted).
@@ -98,16 +91,15 @@ public struct LineIngester: Sendable {
         }
         let sha256 = SHA256Hex.bytes(of: bytes)
         // topics/raw.*.json: keyed by platform:item_id, or by the SHA-256 when no id can be read.
-        let key = Platforms.rawKey(platform: platform, root: root).map { Array($0.utf8) } ?? sha256
-        let fixed = fixedHeaders
+        let key = Platforms.rawKey(platform: platform, root: root) ?? sha256
         var headers: [MessageHeader] = []
         headers.reserveCapacity(6)
-        headers.append(fixed.platform)
+        headers.append(platformHeader)
         headers.append(MessageHeader(name: RawHeader.sha256, value: sha256))
-        headers.append(fixed.source)
+        headers.append(sourceHeader)
         headers.append(MessageHeader(name: RawHeader.line, text: String(number)))
         headers.append(MessageHeader(name: RawHeader.capturedAt, text: capturedAt))
-        if let context = fixed.context { headers.append(context) }
+        if let contextHeader { headers.append(contextHeader) }
         return .published(OutgoingMessage(topic: topic, key: key, value: bytes, headers: headers, timestamp: nil, partition: nil))
     }
 
@@ -121,20 +113,6 @@ public struct LineIngester: Sendable {
             MessageHeader(name: RawHeader.line, text: String(line.number)),
         ]
         return .deadLettered(OutgoingMessage(topic: TopicName.deadLetters, key: nil, value: value, headers: headers), reason: reason)
-    }
-}
-
-/// The last fixed headers a ``LineIngester`` made. A class so that the ingester stays a
-/// value whose `disposition` does not mutate it; the lock makes sharing one ingester
-/// between tasks safe.
-private final class HeaderCache: Sendable {
-    typealias Entry = (platform: String, source: String, context: String?,
-                       headers: (platform: MessageHeader, source: MessageHeader, context: MessageHeader?))
-    private let entry = Mutex<Entry?>(nil)
-
-    var value: Entry? {
-        get { entry.withLock { $0 } }
-        set { entry.withLock { $0 = newValue } }
     }
 }
 

@@ -1,5 +1,4 @@
 import StreamProcessing
-import Synchronization
 import TouchstoneCore
 import Transport
 
@@ -18,8 +17,6 @@ public struct NormalizeProcessor: StreamProcessor {
     public let inputTopics = [TopicName.rawPosts, TopicName.rawListings]
     public let outputTopics = [TopicName.items, TopicName.deadLetters]
 
-    private let repeatedTexts = RepeatedHeaderTexts()
-
     public init() {}
 
     public func process(_ message: ConsumedMessage) async throws -> [OutgoingMessage] {
@@ -28,7 +25,7 @@ public struct NormalizeProcessor: StreamProcessor {
 
     /// The synchronous core, for callers (and benchmarks) outside a task.
     public func outputs(for message: ConsumedMessage) throws(StageError) -> [OutgoingMessage] {
-        let context = try context(of: message)
+        let context = try Self.context(of: message)
         let items = try Normalizer.items(fromLine: message.value, context: context)
         // Through a buffer pointer, so that each item is borrowed in place: the array's subscript copied it out first.
         return try items.withUnsafeBufferPointer { (items) throws(StageError) -> [OutgoingMessage] in
@@ -49,7 +46,7 @@ public struct NormalizeProcessor: StreamProcessor {
     }
 
     /// Reads the raw headers ingest wrote. Without a platform header there is no adapter to choose.
-    public func context(of message: ConsumedMessage) throws(StageError) -> RawContext {
+    public static func context(of message: ConsumedMessage) throws(StageError) -> RawContext {
         var platform: String?
         var sha256: String?
         var source: String?
@@ -58,12 +55,12 @@ public struct NormalizeProcessor: StreamProcessor {
         var extra: String?
         for header in message.headers {
             switch header.name {
-            case RawHeader.platform: platform = repeatedTexts.text(.platform, header.value)
+            case RawHeader.platform: platform = header.text
             case RawHeader.sha256: sha256 = header.text
-            case RawHeader.source: source = repeatedTexts.text(.source, header.value)
-            case RawHeader.line: line = Self.integer(header.value)
-            case RawHeader.capturedAt: capturedAt = repeatedTexts.text(.capturedAt, header.value)
-            case RawHeader.context: extra = repeatedTexts.text(.context, header.value)
+            case RawHeader.source: source = header.text
+            case RawHeader.line: line = Int(header.text)
+            case RawHeader.capturedAt: capturedAt = header.text
+            case RawHeader.context: extra = header.text
             default: break
             }
         }
@@ -73,31 +70,5 @@ public struct NormalizeProcessor: StreamProcessor {
         return RawContext(
             platform: platform, topic: message.topic, partition: message.partition, offset: message.offset,
             sha256: sha256 ?? SHA256Hex.of(message.value), source: source, line: line, capturedAt: capturedAt, context: extra)
-    }
-
-    /// `Int(text)` of a header value, on its bytes when they are plain digits.
-    static func integer(_ bytes: [UInt8]) -> Int? {
-        guard !bytes.isEmpty, bytes.count <= 18, bytes.allSatisfy({ $0 &- 0x30 < 10 }) else {
-            return Int(String(decoding: bytes, as: UTF8.self))
-        }
-        return bytes.reduce(0) { $0 * 10 + Int($1 - 0x30) }
-    }
-}
-
-/// The header texts that repeat from message to message (platform, source, capture
-/// time, context), each made into a String once and reused while it stays the same:
-/// decoding them for every message was a tenth of normalize's time.
-final class RepeatedHeaderTexts: Sendable {
-    enum Slot: Int, CaseIterable { case platform, source, capturedAt, context }
-
-    private let last = Mutex<[(bytes: [UInt8], text: String)?]>(Array(repeating: nil, count: Slot.allCases.count))
-
-    func text(_ slot: Slot, _ bytes: [UInt8]) -> String {
-        last.withLock { last in
-            if let cached = last[slot.rawValue], cached.bytes == bytes { return cached.text }
-            let text = String(decoding: bytes, as: UTF8.self)
-            last[slot.rawValue] = (bytes, text)
-            return text
-        }
     }
 }

@@ -130,7 +130,7 @@ struct IngestBenchmark: AsyncParsableCommand {
                                    headers: raw.headers, timestamp: 0)
         }
         let processor = NormalizeProcessor()
-        let contexts = try raws.map { try processor.context(of: $0) }
+        let contexts = try raws.map { try NormalizeProcessor.context(of: $0) }
         let items = try zip(raws, contexts).flatMap { try Normalizer.items(fromLine: $0.value, context: $1) }
         let ingesters = Dictionary(uniqueKeysWithValues: paths.map { ($0.platform, LineIngester(platform: $0.platform, source: $0.path)) })
 
@@ -144,7 +144,7 @@ struct IngestBenchmark: AsyncParsableCommand {
             ("ingest step (LineIngester)", try best {
                 for (platform, line) in lines { _ = ingesters[platform]!.disposition(of: line, capturedAt: capturedAt) }
             }),
-            ("raw headers -> RawContext", try best { for raw in raws { _ = try processor.context(of: raw) } }),
+            ("raw headers -> RawContext", try best { for raw in raws { _ = try NormalizeProcessor.context(of: raw) } }),
             ("tape + adapters (Normalizer.items)", try best {
                 for (raw, context) in zip(raws, contexts) { _ = try Normalizer.items(fromLine: raw.value, context: context) }
             }),

@@ -25,11 +25,11 @@ public enum Platforms {
         "generic": GenericAdapter.items,
     ]
 
-    /// The key of a raw message (topics/raw.posts.json): `platform:item_id` with the id
-    /// read from the native object, nil when the object has no readable id (then
+    /// The key of a raw message (topics/raw.posts.json), as UTF-8: `platform:item_id` with
+    /// the id read from the native object, nil when the object has no readable id (then
     /// the line's SHA-256 keys it). A business discovery object is keyed by its
     /// account; an X page by its first tweet; a generic item by its own platform.
-    public static func rawKey(platform: String, root: TapeCursor) -> String? {
+    public static func rawKey(platform: String, root: TapeCursor) -> [UInt8]? {
         func id(_ value: TapeCursor?) -> String? {
             guard let value else { return nil }
             return try? value.asID()
@@ -39,25 +39,39 @@ public enum Platforms {
             guard let value, value.kind == .object else { return nil }
             return (try? value.field(key)) ?? nil
         }
+        // Bytes, not String interpolation: ingest keys every line.
+        func key(_ platform: String, _ id: String?) -> [UInt8]? {
+            guard var id else { return nil }
+            var platform = platform
+            var key: [UInt8] = []
+            platform.withUTF8 { platform in
+                id.withUTF8 { id in
+                    key.reserveCapacity(platform.count + 1 + id.count)
+                    key.append(contentsOf: platform)
+                    key.append(UInt8(ascii: ":"))
+                    key.append(contentsOf: id)
+                }
+            }
+            return key
+        }
         switch platform {
         case "instagram":
             if let username = member(member(root, "business_discovery"), "username"), username.kind == .string,
-               let text = try? username.asString(), !text.isEmpty { return "instagram:\(text)" }
-            return id(member(root, "id")).map { "instagram:\($0)" }
-        case "amazon": return id(member(root, "ASIN")).map { "amazon:\($0)" }
-        case "ebay": return id(member(root, "itemId")).map { "ebay:\($0)" }
-        case "etsy": return id(member(root, "listing_id")).map { "etsy:\($0)" }
-        case "aliexpress": return id(member(root, "product_id")).map { "aliexpress:\($0)" }
+               let text = try? username.asString(), !text.isEmpty { return key("instagram", text) }
+            return key("instagram", id(member(root, "id")))
+        case "amazon": return key("amazon", id(member(root, "ASIN")))
+        case "ebay": return key("ebay", id(member(root, "itemId")))
+        case "etsy": return key("etsy", id(member(root, "listing_id")))
+        case "aliexpress": return key("aliexpress", id(member(root, "product_id")))
         case "x":
             let data = member(root, "data")
             let first = data.flatMap { $0.kind == .array ? (try? $0.asArray())?.first : nil }
-            return id(member(first, "id") ?? member(data, "id")).map { "x:\($0)" }
+            return key("x", id(member(first, "id") ?? member(data, "id")))
         case "generic":
-            guard let own = member(root, "platform"), own.kind == .string, let ownText = try? own.asString(), !ownText.isEmpty,
-                  let itemID = id(member(root, "item_id")) else { return nil }
-            return Item.key(platform: ownText, itemID: itemID)
+            guard let own = member(root, "platform"), own.kind == .string, let ownText = try? own.asString(), !ownText.isEmpty else { return nil }
+            return key(ownText, id(member(root, "item_id")))
         default:
-            return id(member(root, "id")).map { "\(platform):\($0)" }
+            return key(platform, id(member(root, "id")))
         }
     }
 

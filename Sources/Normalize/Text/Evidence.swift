@@ -11,7 +11,7 @@ public struct Evidence: Sendable {
     /// ISO 3166 alpha-2 country of the item (seller location, region), used to put national phone numbers in E.164.
     public var country: String?
 
-    private var seenLinks = SeenSet<String>()
+    private var seenLinks = SeenSet<LinkKey>()
     private var seenTags = SeenSet<String>()
     private var seenMentions = SeenSet<String>()
     private var seenContacts = SeenSet<Contact>()
@@ -26,8 +26,7 @@ public struct Evidence: Sendable {
     public mutating func addLink(_ raw: String, foundIn: String) {
         let url = raw.trimmingSpaces()
         guard !url.isEmpty else { return }
-        let key = foundIn + " " + url
-        guard seenLinks.insert(key).inserted else { return }
+        guard seenLinks.insert(LinkKey(foundIn: foundIn, url: url)).inserted else { return }
         guard let parsed = ProductLinks.parse(url) else {
             links.append(Link(url: url, foundIn: foundIn))
             return
@@ -62,23 +61,70 @@ public struct Evidence: Sendable {
     /// handles in free text (captions, descriptions, bios).
     public mutating func scan(_ text: String, foundIn: String) {
         guard !text.isEmpty else { return }
-        let scalars = Array(text.unicodeScalars)
-        scanHashtags(scalars)
-        scanTokens(scalars, foundIn: foundIn)
-        scanPhones(scalars)
+        var utf8 = text
+        utf8.withUTF8 { bytes in
+            // One byte is one scalar in ASCII text: the scanners read the bytes in place.
+            if allASCII(bytes) {
+                var marks = ScanMarks()
+                for b in bytes { marks.note(UInt32(b)) }
+                scan(ASCIIScalars(bytes: bytes), marks, foundIn: foundIn)
+                return
+            }
+            withUnsafeTemporaryAllocation(of: Unicode.Scalar.self, capacity: bytes.count) { buffer in
+                var count = 0
+                var marks = ScanMarks()
+                for scalar in text.unicodeScalars {
+                    buffer.initializeElement(at: count, to: scalar)
+                    marks.note(scalar.value)
+                    count += 1
+                }
+                scan(DecodedScalars(scalars: UnsafeBufferPointer(rebasing: buffer[..<count])), marks, foundIn: foundIn)
+            }
+        }
     }
 
-    mutating func scanHashtags(_ s: [Unicode.Scalar]) {
+    /// Which scanners can find anything in a text: each needs a scalar it starts from.
+    struct ScanMarks {
+        /// `#` or `＃`.
+        var hash = false
+        /// `@`, `/` or `.`.
+        var tokenMark = false
+        /// `+`, `(` or an ASCII digit.
+        var numberStart = false
+
+        @inline(__always)
+        mutating func note(_ v: UInt32) {
+            switch v {
+            case 0x23, 0xff03: hash = true
+            case 0x40, 0x2f, 0x2e: tokenMark = true
+            case 0x2b, 0x28, 0x30...0x39: numberStart = true
+            default: break
+            }
+        }
+    }
+
+    private mutating func scan<Text: ScalarText>(_ scalars: Text, _ marks: ScanMarks, foundIn: String) {
+        if marks.hash { scanHashtags(scalars) }
+        if marks.tokenMark { scanTokens(scalars, foundIn: foundIn) }
+        if marks.numberStart { scanPhones(scalars) }
+    }
+
+    mutating func scanHashtags<Text: ScalarText>(_ s: Text) {
         var i = 0
         while i < s.count {
             if (s[i] == "#" || s[i] == "＃"), i + 1 < s.count, isWordScalar(s[i + 1]), i == 0 || !isWordScalar(s[i - 1]) && s[i - 1] != "&" && s[i - 1] != "/" {
                 var j = i + 1
                 while j < s.count, isWordScalar(s[j]) { j += 1 }
-                let text = string(s, (i + 1)..<j)
                 // `#1`, `#2024` are numbers, not hashtags.
-                if !text.unicodeScalars.allSatisfy({ $0.value < 0x80 ? ($0.value >= 0x30 && $0.value <= 0x39) : $0.properties.numericType != nil }) {
-                    addHashtag(text)
+                var allNumeric = true
+                for k in (i + 1)..<j {
+                    let c = s[k]
+                    if !(c.value < 0x80 ? (c.value >= 0x30 && c.value <= 0x39) : c.properties.numericType != nil) {
+                        allNumeric = false
+                        break
+                    }
                 }
+                if !allNumeric { addHashtag(s.string((i + 1)..<j)) }
                 i = j
             } else {
                 i += 1
@@ -86,14 +132,12 @@ public struct Evidence: Sendable {
         }
     }
 
-    mutating func scanTokens(_ s: [Unicode.Scalar]) { scanTokens(s, foundIn: "text") }
-
-    mutating func scanTokens(_ s: [Unicode.Scalar], foundIn: String) {
+    mutating func scanTokens<Text: ScalarText>(_ s: Text, foundIn: String) {
         var previousRange: Range<Int>?
         /// The token before the current one, lower-cased (for `telegram: @handle`).
         func previousToken() -> String {
             guard let previousRange, previousRange.count <= 12 else { return "" }
-            return string(s, previousRange).lowercased()
+            return s.string(previousRange).lowercased()
         }
         var i = 0
         while i < s.count {
@@ -110,11 +154,10 @@ public struct Evidence: Sendable {
             }
             defer { previousRange = start..<i }
             guard interesting else { continue }
-            let raw = string(s, start..<i)
+            let raw = s.string(start..<i)
             let trimmed = raw.trimmingPunctuation()
             guard !trimmed.isEmpty else { continue }
-            let lower = trimmed.lowercased()
-            if lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("www.") || looksLikeDomainPath(trimmed) {
+            if hasLinkPrefix(trimmed) || looksLikeDomainPath(trimmed) {
                 addLink(trimmed, foundIn: foundIn)
                 continue
             }
@@ -136,7 +179,7 @@ public struct Evidence: Sendable {
         }
     }
 
-    mutating func scanPhones(_ s: [Unicode.Scalar]) {
+    mutating func scanPhones<Text: ScalarText>(_ s: Text) {
         var i = 0
         while i < s.count {
             let c = s[i]
@@ -167,9 +210,11 @@ public struct Evidence: Sendable {
             // A number glued to letters (`12345abc`) is not a phone number.
             if j < s.count, isWordScalar(s[j]) { continue }
             guard digitCount >= 7, digitCount <= 15 else { continue }
-            var digits = ""
-            for k in digitsStart..<j where isASCIIDigit(s[k]) { digits.unicodeScalars.append(s[k]) }
-            let context = contextBefore(s, i)
+            var digitBytes: [UInt8] = []
+            digitBytes.reserveCapacity(digitCount)
+            for k in digitsStart..<j where isASCIIDigit(s[k]) { digitBytes.append(UInt8(s[k].value)) }
+            let digits = String(decoding: digitBytes, as: UTF8.self)
+            let context = s.string(max(0, i - 24)..<i).lowercased()
             let messenger = containsWord(context, "whatsapp") || context.hasSuffix("wa:") || context.hasSuffix("wa")
             let keyword = messenger || Self.phoneKeywords.contains { containsWord(context, $0) }
             let value: String?
@@ -187,10 +232,6 @@ public struct Evidence: Sendable {
     }
 
     static let phoneKeywords = ["tel", "phone", "call", "sms", "text", "contact", "mobile", "cell", "☎", "📞", "📱", "viber", "signal"]
-
-    func contextBefore(_ s: [Unicode.Scalar], _ index: Int) -> String {
-        string(s, max(0, index - 24)..<index).lowercased()
-    }
 
     /// wa.me / api.whatsapp.com links are WhatsApp numbers; t.me links are Telegram handles.
     mutating func addContacts(from parsed: ProductLinks.ParsedURL) {
@@ -228,6 +269,27 @@ public struct Evidence: Sendable {
         return "\(local)@\(domain)".lowercased()
     }
 
+    /// `http://`, `https://` or `www.` in any case: on bytes for an ASCII token (no CR: tokens
+    /// end at white space), where lower-casing and Characters change nothing else.
+    func hasLinkPrefix(_ token: String) -> Bool {
+        let onBytes = token.utf8.withContiguousStorageIfAvailable { b -> Bool? in
+            guard allASCII(b) else { return nil }
+            func folded(_ prefix: StaticString) -> Bool {
+                let count = prefix.utf8CodeUnitCount
+                guard b.count >= count else { return false }
+                for k in 0..<count {
+                    let c = b[k] >= 0x41 && b[k] <= 0x5a ? b[k] | 0x20 : b[k]
+                    if c != prefix.utf8Start[k] { return false }
+                }
+                return true
+            }
+            return folded("http://") || folded("https://") || folded("www.")
+        }
+        if let onBytes, let onBytes { return onBytes }
+        let lower = token.lowercased()
+        return lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("www.")
+    }
+
     /// `amzn.to/3xYz`, `shop.example.com/products/x`: a host with a path, no scheme.
     func looksLikeDomainPath(_ token: String) -> Bool {
         let utf8 = token.utf8
@@ -263,6 +325,31 @@ public struct Evidence: Sendable {
     }
 }
 
+/// A link seen in a field: equal when `foundIn + " " + url` is, compared without
+/// joining the two when both are ASCII (where String equality is byte equality).
+struct LinkKey: Hashable, Sendable {
+    let foundIn: String
+    let url: String
+    let isASCII: Bool
+
+    init(foundIn: String, url: String) {
+        self.foundIn = foundIn
+        self.url = url
+        isASCII = (foundIn.utf8.withContiguousStorageIfAvailable(allASCII) ?? false)
+            && (url.utf8.withContiguousStorageIfAvailable(allASCII) ?? false)
+    }
+
+    var joined: String { foundIn + " " + url }
+
+    static func == (a: LinkKey, b: LinkKey) -> Bool {
+        // Same-length ASCII prefixes: the joined strings are equal exactly when both halves are.
+        if a.isASCII, b.isASCII, a.foundIn.utf8.count == b.foundIn.utf8.count { return a.foundIn == b.foundIn && a.url == b.url }
+        return a.joined == b.joined
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(joined) }
+}
+
 /// A set for the few values an item has: a linear scan of a short array
 /// (no hashing) until it grows, then a `Set` so hostile input stays linear.
 struct SeenSet<Element: Hashable & Sendable>: Sendable {
@@ -284,44 +371,97 @@ struct SeenSet<Element: Hashable & Sendable>: Sendable {
     }
 }
 
-/// The text of `scalars[range]`, encoded straight to UTF-8 (appending scalars to a String one by one was a hot spot).
-func string(_ scalars: [Unicode.Scalar], _ range: Range<Int>) -> String {
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(range.count * 4)
-    for k in range {
-        let v = scalars[k].value
-        switch v {
-        case 0..<0x80:
-            bytes.append(UInt8(v))
-        case 0x80..<0x800:
-            bytes.append(UInt8(0xc0 | (v >> 6)))
-            bytes.append(UInt8(0x80 | (v & 0x3f)))
-        case 0x800..<0x10000:
-            bytes.append(UInt8(0xe0 | (v >> 12)))
-            bytes.append(UInt8(0x80 | ((v >> 6) & 0x3f)))
-            bytes.append(UInt8(0x80 | (v & 0x3f)))
-        default:
-            bytes.append(UInt8(0xf0 | (v >> 18)))
-            bytes.append(UInt8(0x80 | ((v >> 12) & 0x3f)))
-            bytes.append(UInt8(0x80 | ((v >> 6) & 0x3f)))
-            bytes.append(UInt8(0x80 | (v & 0x3f)))
-        }
+/// A text as scalars by position, for the free-text scanners.
+protocol ScalarText {
+    var count: Int { get }
+    subscript(_ index: Int) -> Unicode.Scalar { get }
+    /// The text of the scalars in `range`.
+    func string(_ range: Range<Int>) -> String
+}
+
+/// ASCII text read in place: each UTF-8 byte is a scalar.
+struct ASCIIScalars: ScalarText {
+    let bytes: UnsafeBufferPointer<UInt8>
+
+    var count: Int { bytes.count }
+
+    subscript(_ index: Int) -> Unicode.Scalar { Unicode.Scalar(bytes[index]) }
+
+    func string(_ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
     }
-    return String(decoding: bytes, as: UTF8.self)
+}
+
+/// Text with non-ASCII scalars, decoded once.
+struct DecodedScalars: ScalarText {
+    let scalars: UnsafeBufferPointer<Unicode.Scalar>
+
+    var count: Int { scalars.count }
+
+    subscript(_ index: Int) -> Unicode.Scalar { scalars[index] }
+
+    /// Encoded straight to UTF-8 (appending scalars to a String one by one was a hot spot).
+    func string(_ range: Range<Int>) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(range.count * 4)
+        for k in range {
+            let v = scalars[k].value
+            switch v {
+            case 0..<0x80:
+                bytes.append(UInt8(v))
+            case 0x80..<0x800:
+                bytes.append(UInt8(0xc0 | (v >> 6)))
+                bytes.append(UInt8(0x80 | (v & 0x3f)))
+            case 0x800..<0x10000:
+                bytes.append(UInt8(0xe0 | (v >> 12)))
+                bytes.append(UInt8(0x80 | ((v >> 6) & 0x3f)))
+                bytes.append(UInt8(0x80 | (v & 0x3f)))
+            default:
+                bytes.append(UInt8(0xf0 | (v >> 18)))
+                bytes.append(UInt8(0x80 | ((v >> 12) & 0x3f)))
+                bytes.append(UInt8(0x80 | ((v >> 6) & 0x3f)))
+                bytes.append(UInt8(0x80 | (v & 0x3f)))
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// Whether every byte is below 0x80, eight at a time.
+func allASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = UnsafeRawPointer(bytes.baseAddress) else { return true }
+    var i = 0
+    let n = bytes.count
+    while i + 8 <= n {
+        if base.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+        i += 8
+    }
+    while i < n {
+        if bytes[i] >= 0x80 { return false }
+        i += 1
+    }
+    return true
 }
 
 /// Whether `text` contains `word`: on bytes when `text` is ASCII without CR (where bytes and
 /// Characters agree), else Foundation's search as before.
 func containsWord(_ text: String, _ word: String) -> Bool {
-    let t = text.utf8
-    if t.allSatisfy({ $0 < 0x80 && $0 != 0x0d }) {
-        let w = Array(word.utf8)
-        guard !w.isEmpty else { return text.contains(word) }
-        let bytes = Array(t)
-        guard bytes.count >= w.count else { return false }
-        for i in 0...(bytes.count - w.count) where bytes[i] == w[0] && bytes[i..<(i + w.count)].elementsEqual(w) { return true }
-        return false
+    var text = text
+    var word = word
+    let onBytes: Bool? = text.withUTF8 { t in
+        guard t.allSatisfy({ $0 < 0x80 && $0 != 0x0d }) else { return nil }
+        return word.withUTF8 { w in
+            guard let first = w.first else { return nil }
+            guard t.count >= w.count else { return false }
+            for i in 0...(t.count - w.count) where t[i] == first {
+                var k = 1
+                while k < w.count, t[i + k] == w[k] { k += 1 }
+                if k == w.count { return true }
+            }
+            return false
+        }
     }
+    if let onBytes { return onBytes }
     return text.contains(word)
 }
 
@@ -367,8 +507,18 @@ extension String {
     /// Drops quotes and brackets around a token and sentence punctuation after it.
     func trimmingPunctuation() -> String {
         // Nothing to trim when both ends are ASCII outside the two sets below (most tokens).
-        if let first = utf8.first, let last = utf8.last, first < 0x80, last < 0x80,
-           !"([{\"'<*".utf8.contains(first), !".,;:!?)]}\"'>*".utf8.contains(last) { return self }
+        if let first = utf8.first, let last = utf8.last, first < 0x80, last < 0x80 {
+            switch (first, last) {
+            case (UInt8(ascii: "("), _), (UInt8(ascii: "["), _), (UInt8(ascii: "{"), _), (UInt8(ascii: "\""), _), (UInt8(ascii: "'"), _),
+                 (UInt8(ascii: "<"), _), (UInt8(ascii: "*"), _),
+                 (_, UInt8(ascii: ".")), (_, UInt8(ascii: ",")), (_, UInt8(ascii: ";")), (_, UInt8(ascii: ":")), (_, UInt8(ascii: "!")),
+                 (_, UInt8(ascii: "?")), (_, UInt8(ascii: ")")), (_, UInt8(ascii: "]")), (_, UInt8(ascii: "}")), (_, UInt8(ascii: "\"")),
+                 (_, UInt8(ascii: "'")), (_, UInt8(ascii: ">")), (_, UInt8(ascii: "*")):
+                break
+            default:
+                return self
+            }
+        }
         var s = Substring(self).unicodeScalars
         while let f = s.first, "([{\"'<“‘«*¡¿".unicodeScalars.contains(f) { s = s.dropFirst() }
         while let l = s.last, ".,;:!?)]}\"'>”’»*…".unicodeScalars.contains(l) { s = s.dropLast() }

@@ -17,7 +17,12 @@ public struct Evidence: Sendable {
     private var seenContacts = SeenSet<Contact>()
 
     public init(country: String? = nil) {
-        self.country = country?.uppercased()
+        // Most countries come upper-case already ("GB"): nothing to change then.
+        if let country, country.utf8.allSatisfy({ $0 < 0x80 && !($0 >= 0x61 && $0 <= 0x7a) }) {
+            self.country = country
+        } else {
+            self.country = country?.uppercased()
+        }
     }
 
     // MARK: Adding fields
@@ -63,19 +68,18 @@ public struct Evidence: Sendable {
         guard !text.isEmpty else { return }
         var utf8 = text
         utf8.withUTF8 { bytes in
+            var marks: UInt8 = 0
+            for b in bytes { marks |= ScanMarks.ofByte[Int(b)] }
             // One byte is one scalar in ASCII text: the scanners read the bytes in place.
-            if allASCII(bytes) {
-                var marks = ScanMarks()
-                for b in bytes { marks.note(UInt32(b)) }
+            if marks & ScanMarks.nonASCII == 0 {
                 scan(ASCIIScalars(bytes: bytes), marks, foundIn: foundIn)
                 return
             }
             withUnsafeTemporaryAllocation(of: Unicode.Scalar.self, capacity: bytes.count) { buffer in
                 var count = 0
-                var marks = ScanMarks()
                 for scalar in text.unicodeScalars {
                     buffer.initializeElement(at: count, to: scalar)
-                    marks.note(scalar.value)
+                    if scalar == "＃" { marks |= ScanMarks.hash }
                     count += 1
                 }
                 scan(DecodedScalars(scalars: UnsafeBufferPointer(rebasing: buffer[..<count])), marks, foundIn: foundIn)
@@ -84,29 +88,31 @@ public struct Evidence: Sendable {
     }
 
     /// Which scanners can find anything in a text: each needs a scalar it starts from.
-    struct ScanMarks {
-        /// `#` or `＃`.
-        var hash = false
+    enum ScanMarks {
+        /// `#` (or `＃`, noted while decoding).
+        static let hash: UInt8 = 1
         /// `@`, `/` or `.`.
-        var tokenMark = false
+        static let tokenMark: UInt8 = 2
         /// `+`, `(` or an ASCII digit.
-        var numberStart = false
+        static let numberStart: UInt8 = 4
+        /// A byte of a non-ASCII scalar.
+        static let nonASCII: UInt8 = 8
 
-        @inline(__always)
-        mutating func note(_ v: UInt32) {
-            switch v {
-            case 0x23, 0xff03: hash = true
-            case 0x40, 0x2f, 0x2e: tokenMark = true
-            case 0x2b, 0x28, 0x30...0x39: numberStart = true
-            default: break
+        static let ofByte: [UInt8] = (0..<256).map { b in
+            switch b {
+            case 0x23: return hash
+            case 0x40, 0x2f, 0x2e: return tokenMark
+            case 0x2b, 0x28, 0x30...0x39: return numberStart
+            case 0x80...: return nonASCII
+            default: return 0
             }
         }
     }
 
-    private mutating func scan<Text: ScalarText>(_ scalars: Text, _ marks: ScanMarks, foundIn: String) {
-        if marks.hash { scanHashtags(scalars) }
-        if marks.tokenMark { scanTokens(scalars, foundIn: foundIn) }
-        if marks.numberStart { scanPhones(scalars) }
+    mutating func scan<Text: ScalarText>(_ scalars: Text, _ marks: UInt8, foundIn: String) {
+        if marks & ScanMarks.hash != 0 { scanHashtags(scalars) }
+        if marks & ScanMarks.tokenMark != 0 { scanTokens(scalars, foundIn: foundIn) }
+        if marks & ScanMarks.numberStart != 0 { scanPhones(scalars) }
     }
 
     mutating func scanHashtags<Text: ScalarText>(_ s: Text) {

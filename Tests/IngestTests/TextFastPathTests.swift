@@ -41,6 +41,21 @@ import TouchstoneCore
         }
     }
 
+    static let tokens = ["(@paren)", "\"@dq\"", "@a.b.c..", "@", "@.", "@@x", "'www.single.example'", "*bold.example/z*", "[x.example/y]",
+                         "{z.example/w}", "((", "))", "(", "<a@b.co>", "x.", "@Jane_Doe,", "@x-y", "@x!y", "...", "*", "\"'", "@_a_.", "(.)"]
+
+    @Test func tokenTrimmingOnBytesAsOnScalars() {
+        for token in Self.tokens + Self.tokens.map({ "«" + $0 + "»" }) {
+            // The Character/scalar path, as it was.
+            var s = Substring(token).unicodeScalars
+            while let f = s.first, "([{\"'<“‘«*¡¿".unicodeScalars.contains(f) { s = s.dropFirst() }
+            while let l = s.last, ".,;:!?)]}\"'>”’»*…".unicodeScalars.contains(l) { s = s.dropLast() }
+            #expect(token.trimmingPunctuation() == String(s), "\(token)")
+            let handle: String? = token.hasPrefix("@") ? String(token.dropFirst().prefix { isHandleCharacter($0) }).trimmingTrailingDots() : nil
+            #expect(Evidence.handle(afterAt: token) == handle, "\(token)")
+        }
+    }
+
     @Test func upperCaseCountryKeptAsIs() {
         for country in ["GB", "gb", "Gb", "ß", "İt", "", "U S"] {
             #expect(Evidence(country: country).country == country.uppercased())

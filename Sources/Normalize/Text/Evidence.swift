@@ -33,10 +33,10 @@ public struct Evidence: Sendable {
         guard !url.isEmpty else { return }
         guard seenLinks.insert(LinkKey(foundIn: foundIn, url: url)).inserted else { return }
         guard let parsed = ProductLinks.parse(url) else {
-            links.append(Link(url: url, foundIn: foundIn))
+            links.appendReserving(Link(url: url, foundIn: foundIn))
             return
         }
-        links.append(Link(url: url, foundIn: foundIn, products: ProductLinks.products(in: parsed)))
+        links.appendReserving(Link(url: url, foundIn: foundIn, products: ProductLinks.products(in: parsed)))
         addContacts(from: parsed)
     }
 
@@ -44,20 +44,20 @@ public struct Evidence: Sendable {
         var tag = raw.trimmingSpaces()
         if tag.hasPrefix("#") { tag.removeFirst() }
         guard !tag.isEmpty, seenTags.insert(tag.lowercased()).inserted else { return }
-        hashtags.append(tag)
+        hashtags.appendReserving(tag)
     }
 
     public mutating func addMention(_ raw: String) {
         var handle = raw.trimmingSpaces()
         if handle.hasPrefix("@") { handle.removeFirst() }
         guard !handle.isEmpty, seenMentions.insert(handle.lowercased()).inserted else { return }
-        mentions.append(handle)
+        mentions.appendReserving(handle)
     }
 
     public mutating func addContact(_ kind: Contact.Kind, _ value: String) {
         guard !value.isEmpty else { return }
         let contact = Contact(kind: kind, value: value)
-        if seenContacts.insert(contact).inserted { contacts.append(contact) }
+        if seenContacts.insert(contact).inserted { contacts.appendReserving(contact) }
     }
 
     // MARK: Free text
@@ -167,8 +167,7 @@ public struct Evidence: Sendable {
                 addLink(trimmed, foundIn: foundIn)
                 continue
             }
-            if trimmed.hasPrefix("@") {
-                let handle = String(trimmed.dropFirst().prefix { isHandleCharacter($0) }).trimmingTrailingDots()
+            if let handle = Evidence.handle(afterAt: trimmed) {
                 guard !handle.isEmpty else { continue }
                 let previous = previousToken().trimmingPunctuation()
                 if previous == "telegram" || previous == "tg" || previous.hasSuffix("telegram") {
@@ -260,6 +259,26 @@ public struct Evidence: Sendable {
         default:
             break
         }
+    }
+
+    /// The handle after a token's leading `@` (trailing dots dropped), nil when it has none;
+    /// on bytes for an ASCII token (no CR: tokens end at white space), where a byte is a Character.
+    static func handle(afterAt token: String) -> String? {
+        enum OnBytes {
+            case handle(String?)
+            case notASCII
+        }
+        let onBytes = token.utf8.withContiguousStorageIfAvailable { b -> OnBytes in
+            guard allASCII(b) else { return .notASCII }
+            guard b.first == UInt8(ascii: "@") else { return .handle(nil) }
+            var end = 1
+            while end < b.count, isHandleByte(b[end]) { end += 1 }
+            while end > 1, b[end - 1] == UInt8(ascii: ".") { end -= 1 }
+            return .handle(String(decoding: UnsafeBufferPointer(rebasing: b[1..<end]), as: UTF8.self))
+        }
+        if case .handle(let handle) = onBytes { return handle }
+        guard token.hasPrefix("@") else { return nil }
+        return String(token.dropFirst().prefix { isHandleCharacter($0) }).trimmingTrailingDots()
     }
 
     static func email(in token: String) -> String? {
@@ -367,7 +386,7 @@ struct SeenSet<Element: Hashable & Sendable>: Sendable {
         if many != nil { return many!.insert(element) }
         if let found = few.first(where: { $0 == element }) { return (false, found) }
         if few.count < 16 {
-            few.append(element)
+            few.appendReserving(element)
         } else {
             var set = Set(few)
             set.insert(element)
@@ -408,28 +427,42 @@ struct DecodedScalars: ScalarText {
 
     /// Encoded straight to UTF-8 (appending scalars to a String one by one was a hot spot).
     func string(_ range: Range<Int>) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(range.count * 4)
-        for k in range {
-            let v = scalars[k].value
-            switch v {
-            case 0..<0x80:
-                bytes.append(UInt8(v))
-            case 0x80..<0x800:
-                bytes.append(UInt8(0xc0 | (v >> 6)))
-                bytes.append(UInt8(0x80 | (v & 0x3f)))
-            case 0x800..<0x10000:
-                bytes.append(UInt8(0xe0 | (v >> 12)))
-                bytes.append(UInt8(0x80 | ((v >> 6) & 0x3f)))
-                bytes.append(UInt8(0x80 | (v & 0x3f)))
-            default:
-                bytes.append(UInt8(0xf0 | (v >> 18)))
-                bytes.append(UInt8(0x80 | ((v >> 12) & 0x3f)))
-                bytes.append(UInt8(0x80 | ((v >> 6) & 0x3f)))
-                bytes.append(UInt8(0x80 | (v & 0x3f)))
+        String(unsafeUninitializedCapacity: range.count * 4) { bytes in
+            var n = 0
+            for k in range {
+                let v = scalars[k].value
+                switch v {
+                case 0..<0x80:
+                    bytes[n] = UInt8(v)
+                    n += 1
+                case 0x80..<0x800:
+                    bytes[n] = UInt8(0xc0 | (v >> 6))
+                    bytes[n + 1] = UInt8(0x80 | (v & 0x3f))
+                    n += 2
+                case 0x800..<0x10000:
+                    bytes[n] = UInt8(0xe0 | (v >> 12))
+                    bytes[n + 1] = UInt8(0x80 | ((v >> 6) & 0x3f))
+                    bytes[n + 2] = UInt8(0x80 | (v & 0x3f))
+                    n += 3
+                default:
+                    bytes[n] = UInt8(0xf0 | (v >> 18))
+                    bytes[n + 1] = UInt8(0x80 | ((v >> 12) & 0x3f))
+                    bytes[n + 2] = UInt8(0x80 | ((v >> 6) & 0x3f))
+                    bytes[n + 3] = UInt8(0x80 | (v & 0x3f))
+                    n += 4
+                }
             }
+            return n
         }
-        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+extension Array {
+    /// `append`, with room for a few more on the first: an item has a few of each, and growing 1, 2, 4 reallocated twice.
+    @inline(__always)
+    mutating func appendReserving(_ element: Element) {
+        if isEmpty { reserveCapacity(4) }
+        append(element)
     }
 }
 
@@ -497,7 +530,11 @@ func isHandleCharacter(_ c: Character) -> Bool {
     // lookups behind `isLetter`/`isNumber` were a hot spot. (CR LF is ASCII with the
     // value of LF, in no range, as before.)
     guard let v = c.asciiValue else { return false }
-    return (v >= 0x30 && v <= 0x39) || ((v | 0x20) >= 0x61 && (v | 0x20) <= 0x7a) || v == 0x5f || v == 0x2e
+    return isHandleByte(v)
+}
+
+func isHandleByte(_ v: UInt8) -> Bool {
+    (v >= 0x30 && v <= 0x39) || ((v | 0x20) >= 0x61 && (v | 0x20) <= 0x7a) || v == 0x5f || v == 0x2e
 }
 
 extension String {
@@ -525,10 +562,35 @@ extension String {
                 return self
             }
         }
+        // ASCII: the sets' ASCII members, on bytes.
+        let onBytes = utf8.withContiguousStorageIfAvailable { b -> String? in
+            guard allASCII(b) else { return nil }
+            var lo = 0
+            var hi = b.count
+            while lo < hi, isLeadingPunctuation(b[lo]) { lo += 1 }
+            while hi > lo, isTrailingPunctuation(b[hi - 1]) { hi -= 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: b[lo..<hi]), as: UTF8.self)
+        }
+        if let onBytes, let onBytes { return onBytes }
         var s = Substring(self).unicodeScalars
         while let f = s.first, "([{\"'<“‘«*¡¿".unicodeScalars.contains(f) { s = s.dropFirst() }
         while let l = s.last, ".,;:!?)]}\"'>”’»*…".unicodeScalars.contains(l) { s = s.dropLast() }
         return String(s)
+    }
+
+    private func isLeadingPunctuation(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "<"), UInt8(ascii: "*"): true
+        default: false
+        }
+    }
+
+    private func isTrailingPunctuation(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "!"), UInt8(ascii: "?"), UInt8(ascii: ")"),
+             UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: ">"), UInt8(ascii: "*"): true
+        default: false
+        }
     }
 
     func trimmingTrailingDots() -> String {

@@ -50,14 +50,15 @@ public enum ProductLinks {
         while k > start { k -= 1; if b[k] == UInt8(ascii: "@") { hostStart = k + 1; break } }
         k = hostStop
         while k > hostStart { k -= 1; if b[k] == UInt8(ascii: ":") { hostStop = k; break } }
-        func prefixed(_ p: StaticString) -> Bool {
+        // (Takes the bounds as arguments: capturing the vars cost exclusivity checks.)
+        func prefixed(_ p: StaticString, _ hostStart: Int, _ hostStop: Int) -> Bool {
             let count = p.utf8CodeUnitCount
             guard hostStop - hostStart >= count else { return false }
             for i in 0..<count where b[hostStart + i] | (b[hostStart + i] >= 0x41 && b[hostStart + i] <= 0x5a ? 0x20 : 0) != p.utf8Start[i] { return false }
             return true
         }
-        if prefixed("www.") { hostStart += 4 }
-        if prefixed("m.") { hostStart += 2 }
+        if prefixed("www.", hostStart, hostStop) { hostStart += 4 }
+        if prefixed("m.", hostStart, hostStop) { hostStart += 2 }
         guard hostStart < hostStop, b[hostStart..<hostStop].contains(UInt8(ascii: ".")) else { return nil }
         let host = String(unsafeUninitializedCapacity: hostStop - hostStart) { out in
             for i in hostStart..<hostStop { out[i - hostStart] = b[i] >= 0x41 && b[i] <= 0x5a ? b[i] | 0x20 : b[i] }
@@ -70,6 +71,7 @@ public enum ProductLinks {
         let utf8 = url.utf8
         func index(_ offset: Int) -> String.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
         var segments: [Substring] = []
+        segments.reserveCapacity(b[hostEnd..<pathEnd].reduce(0) { $1 == UInt8(ascii: "/") ? $0 + 1 : $0 })
         var s = hostEnd
         while s < pathEnd {
             while s < pathEnd, b[s] == UInt8(ascii: "/") { s += 1 }

@@ -56,6 +56,12 @@ import TouchstoneCore
         }
     }
 
+    @Test func lowercasedKeyIsLowercased() {
+        for text in ["dupe", "DUPE", "Dupe", "a_b-1", "café", "CAFÉ", "İ", "ß", "ǅ", "K", "x\r\n", "", "#tag", "@x"] {
+            #expect(text.lowercasedKey() == text.lowercased(), "\(text)")
+        }
+    }
+
     @Test func upperCaseCountryKeptAsIs() {
         for country in ["GB", "gb", "Gb", "ß", "İt", "", "U S"] {
             #expect(Evidence(country: country).country == country.uppercased())

@@ -42,15 +42,16 @@ public struct Evidence: Sendable {
 
     public mutating func addHashtag(_ raw: String) {
         var tag = raw.trimmingSpaces()
-        if tag.hasPrefix("#") { tag.removeFirst() }
-        guard !tag.isEmpty, seenTags.insert(tag.lowercased()).inserted else { return }
+        // (A first Character "#" starts with the byte '#': the byte test only skips what `hasPrefix` would refuse.)
+        if tag.utf8.first == UInt8(ascii: "#"), tag.hasPrefix("#") { tag.removeFirst() }
+        guard !tag.isEmpty, seenTags.insert(tag.lowercasedKey()).inserted else { return }
         hashtags.appendReserving(tag)
     }
 
     public mutating func addMention(_ raw: String) {
         var handle = raw.trimmingSpaces()
-        if handle.hasPrefix("@") { handle.removeFirst() }
-        guard !handle.isEmpty, seenMentions.insert(handle.lowercased()).inserted else { return }
+        if handle.utf8.first == UInt8(ascii: "@"), handle.hasPrefix("@") { handle.removeFirst() }
+        guard !handle.isEmpty, seenMentions.insert(handle.lowercasedKey()).inserted else { return }
         mentions.appendReserving(handle)
     }
 
@@ -591,6 +592,12 @@ extension String {
              UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: ">"), UInt8(ascii: "*"): true
         default: false
         }
+    }
+
+    /// `lowercased()`, skipped for ASCII without upper-case letters (most tags and handles), which it gives back unchanged.
+    func lowercasedKey() -> String {
+        let unchanged = utf8.withContiguousStorageIfAvailable { b in b.allSatisfy { $0 < 0x80 && !($0 >= 0x41 && $0 <= 0x5a) } } ?? false
+        return unchanged ? self : lowercased()
     }
 
     func trimmingTrailingDots() -> String {

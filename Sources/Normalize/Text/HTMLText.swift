@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Plain text from HTML and entity-laden text: tags stripped (block tags
 /// become line breaks, `<script>`/`<style>` bodies dropped), entities
 /// decoded, runs of blank space collapsed.
@@ -7,13 +13,20 @@ public enum HTMLText {
     public static func plainText(fromHTML html: String) -> String {
         var source = html
         return source.withUTF8 { bytes -> String in
-            guard bytes.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else {
+            guard firstIndex(of: UInt8(ascii: "<"), in: bytes, from: 0) != nil || firstIndex(of: UInt8(ascii: "&"), in: bytes, from: 0) != nil else {
                 return collapseWhitespace(html)
             }
             var out: [UInt8] = []
             out.reserveCapacity(bytes.count)
             var i = 0
             while i < bytes.count {
+                // Text up to the next '<' as one run.
+                let lt = firstIndex(of: UInt8(ascii: "<"), in: bytes, from: i) ?? bytes.count
+                if lt > i {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<lt]))
+                    i = lt
+                    continue
+                }
                 let b = bytes[i]
                 if b == UInt8(ascii: "<"), i + 1 < bytes.count, isTagStart(bytes[i + 1]) {
                     guard let close = bytes[(i + 1)...].firstIndex(of: UInt8(ascii: ">")) else {
@@ -104,6 +117,13 @@ public enum HTMLText {
         private init(packed: UInt64) { self.packed = packed }
     }
 
+    /// The first `byte` at or after `start` (memchr).
+    static func firstIndex(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard start < bytes.count, let base = bytes.baseAddress else { return nil }
+        guard let found = memchr(base + start, Int32(byte), bytes.count - start) else { return nil }
+        return UnsafeRawPointer(found) - UnsafeRawPointer(base)
+    }
+
     static let blockTags: Set<String> = ["br", "p", "/p", "div", "/div", "li", "/li", "ul", "/ul", "ol", "/ol", "tr", "/tr",
                                          "h1", "h2", "h3", "h4", "h5", "h6", "/h1", "/h2", "/h3", "/h4", "/h5", "/h6", "table", "/table"]
 
@@ -128,7 +148,7 @@ public enum HTMLText {
         }
         var source = text
         let onBytes = source.withUTF8 { bytes -> OnBytes in
-            guard bytes.contains(UInt8(ascii: "&")) else { return .nothingToDecode }
+            guard firstIndex(of: UInt8(ascii: "&"), in: bytes, from: 0) != nil else { return .nothingToDecode }
             guard let decoded = decodeEntitiesASCII(bytes) else { return .notASCII }
             return .decoded(String(decoding: decoded, as: UTF8.self))
         }
@@ -166,12 +186,14 @@ public enum HTMLText {
         out.reserveCapacity(bytes.count)
         var i = 0
         while i < bytes.count {
-            let b = bytes[i]
-            guard b == UInt8(ascii: "&") else {
-                out.append(b)
-                i += 1
+            // Text up to the next '&' as one run.
+            let amp = firstIndex(of: UInt8(ascii: "&"), in: bytes, from: i) ?? bytes.count
+            if amp > i {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<amp]))
+                i = amp
                 continue
             }
+            let b = bytes[i]
             let after = i + 1
             let window = min(after + 12, bytes.count)
             if let semi = bytes[after..<window].firstIndex(of: UInt8(ascii: ";")) {

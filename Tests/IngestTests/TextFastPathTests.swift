@@ -62,6 +62,28 @@ import TouchstoneCore
         }
     }
 
+    @Test func keywordSearchAsBefore() {
+        // The search as it was: bytes for ASCII text without CR, else String.contains.
+        func reference(_ text: String, _ word: String) -> Bool {
+            if text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0d }) {
+                let w = Array(word.utf8)
+                guard !w.isEmpty else { return text.contains(word) }
+                let bytes = Array(text.utf8)
+                guard bytes.count >= w.count else { return false }
+                for i in 0...(bytes.count - w.count) where bytes[i..<(i + w.count)].elementsEqual(w) { return true }
+                return false
+            }
+            return text.contains(word)
+        }
+        let contexts = ["dm or whatsapp ", "call me: ", "tel\r\n", "☎ ", "📞", "téléphone ", "ca\u{301}ll ", "", "wa:", "signal", "text\r\ncall"]
+        for context in contexts {
+            let search = WordSearch(context)
+            for word in Evidence.phoneKeywords + ["whatsapp", "", "all", "l\u{301}"] {
+                #expect(search.contains(word) == reference(context, word), "\(context) / \(word)")
+            }
+        }
+    }
+
     @Test func upperCaseCountryKeptAsIs() {
         for country in ["GB", "gb", "Gb", "ß", "İt", "", "U S"] {
             #expect(Evidence(country: country).country == country.uppercased())

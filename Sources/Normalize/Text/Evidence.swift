@@ -221,8 +221,9 @@ public struct Evidence: Sendable {
             for k in digitsStart..<j where isASCIIDigit(s[k]) { digitBytes.append(UInt8(s[k].value)) }
             let digits = String(decoding: digitBytes, as: UTF8.self)
             let context = s.string(max(0, i - 24)..<i).lowercased()
-            let messenger = containsWord(context, "whatsapp") || context.hasSuffix("wa:") || context.hasSuffix("wa")
-            let keyword = messenger || Self.phoneKeywords.contains { containsWord(context, $0) }
+            let words = WordSearch(context)
+            let messenger = words.contains("whatsapp") || context.hasSuffix("wa:") || context.hasSuffix("wa")
+            let keyword = messenger || Self.phoneKeywords.contains { words.contains($0) }
             let value: String?
             if c == "+" {
                 value = digits.count >= 8 ? "+" + digits : nil
@@ -486,23 +487,41 @@ func allASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
 /// Whether `text` contains `word`: on bytes when `text` is ASCII without CR (where bytes and
 /// Characters agree), else Foundation's search as before.
 func containsWord(_ text: String, _ word: String) -> Bool {
-    var text = text
-    var word = word
-    let onBytes: Bool? = text.withUTF8 { t in
-        guard t.allSatisfy({ $0 < 0x80 && $0 != 0x0d }) else { return nil }
-        return word.withUTF8 { w in
-            guard let first = w.first else { return nil }
-            guard t.count >= w.count else { return false }
-            for i in 0...(t.count - w.count) where t[i] == first {
-                var k = 1
-                while k < w.count, t[i + k] == w[k] { k += 1 }
-                if k == w.count { return true }
-            }
-            return false
-        }
+    WordSearch(text).contains(word)
+}
+
+/// `containsWord` for several words in one text, which is tested for ASCII once.
+struct WordSearch {
+    let text: String
+    /// Whether `text` is ASCII without CR.
+    let onBytes: Bool
+
+    init(_ text: String) {
+        self.text = text
+        var utf8 = text
+        onBytes = utf8.withUTF8 { t in t.allSatisfy { $0 < 0x80 && $0 != 0x0d } }
     }
-    if let onBytes { return onBytes }
-    return text.contains(word)
+
+    func contains(_ word: String) -> Bool {
+        if onBytes {
+            var text = text
+            var word = word
+            let found = text.withUTF8 { t in
+                word.withUTF8 { w -> Bool? in
+                    guard let first = w.first else { return nil }
+                    guard t.count >= w.count else { return false }
+                    for i in 0...(t.count - w.count) where t[i] == first {
+                        var k = 1
+                        while k < w.count, t[i + k] == w[k] { k += 1 }
+                        if k == w.count { return true }
+                    }
+                    return false
+                }
+            }
+            if let found { return found }
+        }
+        return text.contains(word)
+    }
 }
 
 

@@ -144,7 +144,7 @@ import TouchstoneCore
 
     @Test func hostLabelsAndDomainsAsBefore() {
         let hosts = ["amazon.co.uk", "smile.amazon.com", "amazonx.com", "ebay.de", "etsy.com", "shop.etsy.com", "xetsy.com", "etsy.com.evil",
-                     "aliexpress.com", "x.com", "facebook.com", "a..b", "", ".", "amazon", "ｅｔｓｙ.com", "éetsy.com", "é.etsy.com"]
+                     "aliexpress.com", "x.com", "facebook.com", "tiktok.com", "m.instagram.com", "pinterest.co.uk", "twitter.com", "pinterestx.com", "xx.com", "ebay.etsy.x", "a..b", "", ".", "amazon", "ｅｔｓｙ.com", "éetsy.com", "é.etsy.com"]
         for host in hosts {
             var expected: ProductLinks.Brands = []
             for (brand, flag) in ProductLinks.Brands.all where host.split(separator: ".").contains(where: { $0 == brand }) { expected.insert(flag) }

@@ -180,8 +180,21 @@ public enum ProductLinks {
             var start = 0
             for i in 0...b.count where i == b.count || b[i] == UInt8(ascii: ".") {
                 let label = UnsafeBufferPointer(rebasing: b[start..<i])
-                for (brand, flag) in Brands.all where label.count == brand.utf8.count && label.elementsEqual(brand.utf8) { found.insert(flag) }
                 start = i + 1
+                func equals(_ brand: StaticString) -> Bool {
+                    label.elementsEqual(UnsafeBufferPointer(start: brand.utf8Start, count: brand.utf8CodeUnitCount))
+                }
+                // By length first: most labels match none.
+                switch label.count {
+                case 1: if equals("x") { found.insert(.x) }
+                case 4: if equals("ebay") { found.insert(.ebay) } else if equals("etsy") { found.insert(.etsy) }
+                case 6: if equals("amazon") { found.insert(.amazon) } else if equals("tiktok") { found.insert(.tiktok) }
+                case 7: if equals("twitter") { found.insert(.twitter) }
+                case 8: if equals("facebook") { found.insert(.facebook) }
+                case 9: if equals("instagram") { found.insert(.instagram) } else if equals("pinterest") { found.insert(.pinterest) }
+                case 10: if equals("aliexpress") { found.insert(.aliexpress) }
+                default: break
+                }
             }
             return found
         }

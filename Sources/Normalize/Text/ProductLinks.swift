@@ -168,7 +168,7 @@ public enum ProductLinks {
             ("amazon", .amazon), ("ebay", .ebay), ("etsy", .etsy), ("aliexpress", .aliexpress), ("instagram", .instagram),
             ("tiktok", .tiktok), ("pinterest", .pinterest), ("twitter", .twitter), ("x", .x), ("facebook", .facebook),
         ]
-        /// The marketplaces `isMarketplaceHost` knows.
+        /// Hosts whose `/products/` links are not Shopify shops.
         static let marketplaces: Brands = [.amazon, .ebay, .etsy, .aliexpress, .instagram, .tiktok, .pinterest, .twitter, .x, .facebook]
     }
 
@@ -257,10 +257,6 @@ public enum ProductLinks {
     /// How a Shopify product page is named in a link: `shop.example.com/products/handle`.
     public static func shopifyItemRef(domain: String, handle: String) -> String {
         "\(domain.lowercased())/products/\(handle.lowercased())"
-    }
-
-    static func isMarketplaceHost(_ host: String) -> Bool {
-        ["amazon", "ebay", "etsy", "aliexpress", "instagram", "tiktok", "pinterest", "twitter", "x", "facebook"].contains { hostIs(host, brand: $0) }
     }
 
     static func asin(_ segment: Substring) -> String? {

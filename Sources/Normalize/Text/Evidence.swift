@@ -11,13 +11,18 @@ public struct Evidence: Sendable {
     /// ISO 3166 alpha-2 country of the item (seller location, region), used to put national phone numbers in E.164.
     public var country: String?
 
-    private var seenLinks = SeenSet<String>()
+    private var seenLinks = SeenSet<LinkKey>()
     private var seenTags = SeenSet<String>()
     private var seenMentions = SeenSet<String>()
     private var seenContacts = SeenSet<Contact>()
 
     public init(country: String? = nil) {
-        self.country = country?.uppercased()
+        // Most countries come upper-case already ("GB"): nothing to change then.
+        if let country, country.utf8.allSatisfy({ $0 < 0x80 && !($0 >= 0x61 && $0 <= 0x7a) }) {
+            self.country = country
+        } else {
+            self.country = country?.uppercased()
+        }
     }
 
     // MARK: Adding fields
@@ -26,34 +31,34 @@ public struct Evidence: Sendable {
     public mutating func addLink(_ raw: String, foundIn: String) {
         let url = raw.trimmingSpaces()
         guard !url.isEmpty else { return }
-        let key = foundIn + " " + url
-        guard seenLinks.insert(key).inserted else { return }
+        guard seenLinks.insert(LinkKey(foundIn: foundIn, url: url)).inserted else { return }
         guard let parsed = ProductLinks.parse(url) else {
-            links.append(Link(url: url, foundIn: foundIn))
+            links.appendReserving(Link(url: url, foundIn: foundIn))
             return
         }
-        links.append(Link(url: url, foundIn: foundIn, products: ProductLinks.products(in: parsed)))
+        links.appendReserving(Link(url: url, foundIn: foundIn, products: ProductLinks.products(in: parsed)))
         addContacts(from: parsed)
     }
 
     public mutating func addHashtag(_ raw: String) {
         var tag = raw.trimmingSpaces()
-        if tag.hasPrefix("#") { tag.removeFirst() }
-        guard !tag.isEmpty, seenTags.insert(tag.lowercased()).inserted else { return }
-        hashtags.append(tag)
+        // (A first Character "#" starts with the byte '#': the byte test only skips what `hasPrefix` would refuse.)
+        if tag.utf8.first == UInt8(ascii: "#"), tag.hasPrefix("#") { tag.removeFirst() }
+        guard !tag.isEmpty, seenTags.insert(tag.lowercasedKey()).inserted else { return }
+        hashtags.appendReserving(tag)
     }
 
     public mutating func addMention(_ raw: String) {
         var handle = raw.trimmingSpaces()
-        if handle.hasPrefix("@") { handle.removeFirst() }
-        guard !handle.isEmpty, seenMentions.insert(handle.lowercased()).inserted else { return }
-        mentions.append(handle)
+        if handle.utf8.first == UInt8(ascii: "@"), handle.hasPrefix("@") { handle.removeFirst() }
+        guard !handle.isEmpty, seenMentions.insert(handle.lowercasedKey()).inserted else { return }
+        mentions.appendReserving(handle)
     }
 
     public mutating func addContact(_ kind: Contact.Kind, _ value: String) {
         guard !value.isEmpty else { return }
         let contact = Contact(kind: kind, value: value)
-        if seenContacts.insert(contact).inserted { contacts.append(contact) }
+        if seenContacts.insert(contact).inserted { contacts.appendReserving(contact) }
     }
 
     // MARK: Free text
@@ -62,23 +67,71 @@ public struct Evidence: Sendable {
     /// handles in free text (captions, descriptions, bios).
     public mutating func scan(_ text: String, foundIn: String) {
         guard !text.isEmpty else { return }
-        let scalars = Array(text.unicodeScalars)
-        scanHashtags(scalars)
-        scanTokens(scalars, foundIn: foundIn)
-        scanPhones(scalars)
+        var utf8 = text
+        utf8.withUTF8 { bytes in
+            var marks: UInt8 = 0
+            for b in bytes { marks |= ScanMarks.ofByte[Int(b)] }
+            // One byte is one scalar in ASCII text: the scanners read the bytes in place.
+            if marks & ScanMarks.nonASCII == 0 {
+                scan(ASCIIScalars(bytes: bytes), marks, foundIn: foundIn)
+                return
+            }
+            withUnsafeTemporaryAllocation(of: Unicode.Scalar.self, capacity: bytes.count) { buffer in
+                var count = 0
+                for scalar in text.unicodeScalars {
+                    buffer.initializeElement(at: count, to: scalar)
+                    if scalar == "＃" { marks |= ScanMarks.hash }
+                    count += 1
+                }
+                scan(DecodedScalars(scalars: UnsafeBufferPointer(rebasing: buffer[..<count])), marks, foundIn: foundIn)
+            }
+        }
     }
 
-    mutating func scanHashtags(_ s: [Unicode.Scalar]) {
+    /// Which scanners can find anything in a text: each needs a scalar it starts from.
+    enum ScanMarks {
+        /// `#` (or `＃`, noted while decoding).
+        static let hash: UInt8 = 1
+        /// `@`, `/` or `.`.
+        static let tokenMark: UInt8 = 2
+        /// `+`, `(` or an ASCII digit.
+        static let numberStart: UInt8 = 4
+        /// A byte of a non-ASCII scalar.
+        static let nonASCII: UInt8 = 8
+
+        static let ofByte: [UInt8] = (0..<256).map { b in
+            switch b {
+            case 0x23: return hash
+            case 0x40, 0x2f, 0x2e: return tokenMark
+            case 0x2b, 0x28, 0x30...0x39: return numberStart
+            case 0x80...: return nonASCII
+            default: return 0
+            }
+        }
+    }
+
+    mutating func scan<Text: ScalarText>(_ scalars: Text, _ marks: UInt8, foundIn: String) {
+        if marks & ScanMarks.hash != 0 { scanHashtags(scalars) }
+        if marks & ScanMarks.tokenMark != 0 { scanTokens(scalars, foundIn: foundIn) }
+        if marks & ScanMarks.numberStart != 0 { scanPhones(scalars) }
+    }
+
+    mutating func scanHashtags<Text: ScalarText>(_ s: Text) {
         var i = 0
         while i < s.count {
             if (s[i] == "#" || s[i] == "＃"), i + 1 < s.count, isWordScalar(s[i + 1]), i == 0 || !isWordScalar(s[i - 1]) && s[i - 1] != "&" && s[i - 1] != "/" {
                 var j = i + 1
                 while j < s.count, isWordScalar(s[j]) { j += 1 }
-                let text = string(s, (i + 1)..<j)
                 // `#1`, `#2024` are numbers, not hashtags.
-                if !text.unicodeScalars.allSatisfy({ $0.value < 0x80 ? ($0.value >= 0x30 && $0.value <= 0x39) : $0.properties.numericType != nil }) {
-                    addHashtag(text)
+                var allNumeric = true
+                for k in (i + 1)..<j {
+                    let c = s[k]
+                    if !(c.value < 0x80 ? (c.value >= 0x30 && c.value <= 0x39) : c.properties.numericType != nil) {
+                        allNumeric = false
+                        break
+                    }
                 }
+                if !allNumeric { addHashtag(s.string((i + 1)..<j)) }
                 i = j
             } else {
                 i += 1
@@ -86,14 +139,12 @@ public struct Evidence: Sendable {
         }
     }
 
-    mutating func scanTokens(_ s: [Unicode.Scalar]) { scanTokens(s, foundIn: "text") }
-
-    mutating func scanTokens(_ s: [Unicode.Scalar], foundIn: String) {
+    mutating func scanTokens<Text: ScalarText>(_ s: Text, foundIn: String) {
         var previousRange: Range<Int>?
         /// The token before the current one, lower-cased (for `telegram: @handle`).
         func previousToken() -> String {
             guard let previousRange, previousRange.count <= 12 else { return "" }
-            return string(s, previousRange).lowercased()
+            return s.string(previousRange).lowercased()
         }
         var i = 0
         while i < s.count {
@@ -110,16 +161,14 @@ public struct Evidence: Sendable {
             }
             defer { previousRange = start..<i }
             guard interesting else { continue }
-            let raw = string(s, start..<i)
+            let raw = s.string(start..<i)
             let trimmed = raw.trimmingPunctuation()
             guard !trimmed.isEmpty else { continue }
-            let lower = trimmed.lowercased()
-            if lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("www.") || looksLikeDomainPath(trimmed) {
+            if hasLinkPrefix(trimmed) || looksLikeDomainPath(trimmed) {
                 addLink(trimmed, foundIn: foundIn)
                 continue
             }
-            if trimmed.hasPrefix("@") {
-                let handle = String(trimmed.dropFirst().prefix { isHandleCharacter($0) }).trimmingTrailingDots()
+            if let handle = Evidence.handle(afterAt: trimmed) {
                 guard !handle.isEmpty else { continue }
                 let previous = previousToken().trimmingPunctuation()
                 if previous == "telegram" || previous == "tg" || previous.hasSuffix("telegram") {
@@ -136,7 +185,7 @@ public struct Evidence: Sendable {
         }
     }
 
-    mutating func scanPhones(_ s: [Unicode.Scalar]) {
+    mutating func scanPhones<Text: ScalarText>(_ s: Text) {
         var i = 0
         while i < s.count {
             let c = s[i]
@@ -167,11 +216,14 @@ public struct Evidence: Sendable {
             // A number glued to letters (`12345abc`) is not a phone number.
             if j < s.count, isWordScalar(s[j]) { continue }
             guard digitCount >= 7, digitCount <= 15 else { continue }
-            var digits = ""
-            for k in digitsStart..<j where isASCIIDigit(s[k]) { digits.unicodeScalars.append(s[k]) }
-            let context = contextBefore(s, i)
-            let messenger = containsWord(context, "whatsapp") || context.hasSuffix("wa:") || context.hasSuffix("wa")
-            let keyword = messenger || Self.phoneKeywords.contains { containsWord(context, $0) }
+            var digitBytes: [UInt8] = []
+            digitBytes.reserveCapacity(digitCount)
+            for k in digitsStart..<j where isASCIIDigit(s[k]) { digitBytes.append(UInt8(s[k].value)) }
+            let digits = String(decoding: digitBytes, as: UTF8.self)
+            let context = s.string(max(0, i - 24)..<i).lowercased()
+            let words = WordSearch(context)
+            let messenger = words.contains("whatsapp") || context.hasSuffix("wa:") || context.hasSuffix("wa")
+            let keyword = messenger || Self.phoneKeywords.contains { words.contains($0) }
             let value: String?
             if c == "+" {
                 value = digits.count >= 8 ? "+" + digits : nil
@@ -187,10 +239,6 @@ public struct Evidence: Sendable {
     }
 
     static let phoneKeywords = ["tel", "phone", "call", "sms", "text", "contact", "mobile", "cell", "☎", "📞", "📱", "viber", "signal"]
-
-    func contextBefore(_ s: [Unicode.Scalar], _ index: Int) -> String {
-        string(s, max(0, index - 24)..<index).lowercased()
-    }
 
     /// wa.me / api.whatsapp.com links are WhatsApp numbers; t.me links are Telegram handles.
     mutating func addContacts(from parsed: ProductLinks.ParsedURL) {
@@ -215,6 +263,26 @@ public struct Evidence: Sendable {
         }
     }
 
+    /// The handle after a token's leading `@` (trailing dots dropped), nil when it has none;
+    /// on bytes for an ASCII token (no CR: tokens end at white space), where a byte is a Character.
+    static func handle(afterAt token: String) -> String? {
+        enum OnBytes {
+            case handle(String?)
+            case notASCII
+        }
+        let onBytes = token.utf8.withContiguousStorageIfAvailable { b -> OnBytes in
+            guard allASCII(b) else { return .notASCII }
+            guard b.first == UInt8(ascii: "@") else { return .handle(nil) }
+            var end = 1
+            while end < b.count, isHandleByte(b[end]) { end += 1 }
+            while end > 1, b[end - 1] == UInt8(ascii: ".") { end -= 1 }
+            return .handle(String(decoding: UnsafeBufferPointer(rebasing: b[1..<end]), as: UTF8.self))
+        }
+        if case .handle(let handle) = onBytes { return handle }
+        guard token.hasPrefix("@") else { return nil }
+        return String(token.dropFirst().prefix { isHandleCharacter($0) }).trimmingTrailingDots()
+    }
+
     static func email(in token: String) -> String? {
         guard let at = token.firstIndex(of: "@"), at != token.startIndex else { return nil }
         var local = token[..<at]
@@ -226,6 +294,27 @@ public struct Evidence: Sendable {
               let tld = domain.split(separator: ".").last, tld.count >= 2, tld.allSatisfy(\.isLetter)
         else { return nil }
         return "\(local)@\(domain)".lowercased()
+    }
+
+    /// `http://`, `https://` or `www.` in any case: on bytes for an ASCII token (no CR: tokens
+    /// end at white space), where lower-casing and Characters change nothing else.
+    func hasLinkPrefix(_ token: String) -> Bool {
+        let onBytes = token.utf8.withContiguousStorageIfAvailable { b -> Bool? in
+            guard allASCII(b) else { return nil }
+            func folded(_ prefix: StaticString) -> Bool {
+                let count = prefix.utf8CodeUnitCount
+                guard b.count >= count else { return false }
+                for k in 0..<count {
+                    let c = b[k] >= 0x41 && b[k] <= 0x5a ? b[k] | 0x20 : b[k]
+                    if c != prefix.utf8Start[k] { return false }
+                }
+                return true
+            }
+            return folded("http://") || folded("https://") || folded("www.")
+        }
+        if let onBytes, let onBytes { return onBytes }
+        let lower = token.lowercased()
+        return lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("www.")
     }
 
     /// `amzn.to/3xYz`, `shop.example.com/products/x`: a host with a path, no scheme.
@@ -263,6 +352,31 @@ public struct Evidence: Sendable {
     }
 }
 
+/// A link seen in a field: equal when `foundIn + " " + url` is, compared without
+/// joining the two when both are ASCII (where String equality is byte equality).
+struct LinkKey: Hashable, Sendable {
+    let foundIn: String
+    let url: String
+    let isASCII: Bool
+
+    init(foundIn: String, url: String) {
+        self.foundIn = foundIn
+        self.url = url
+        isASCII = (foundIn.utf8.withContiguousStorageIfAvailable(allASCII) ?? false)
+            && (url.utf8.withContiguousStorageIfAvailable(allASCII) ?? false)
+    }
+
+    var joined: String { foundIn + " " + url }
+
+    static func == (a: LinkKey, b: LinkKey) -> Bool {
+        // Same-length ASCII prefixes: the joined strings are equal exactly when both halves are.
+        if a.isASCII, b.isASCII, a.foundIn.utf8.count == b.foundIn.utf8.count { return a.foundIn == b.foundIn && a.url == b.url }
+        return a.joined == b.joined
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(joined) }
+}
+
 /// A set for the few values an item has: a linear scan of a short array
 /// (no hashing) until it grows, then a `Set` so hostile input stays linear.
 struct SeenSet<Element: Hashable & Sendable>: Sendable {
@@ -274,7 +388,7 @@ struct SeenSet<Element: Hashable & Sendable>: Sendable {
         if many != nil { return many!.insert(element) }
         if let found = few.first(where: { $0 == element }) { return (false, found) }
         if few.count < 16 {
-            few.append(element)
+            few.appendReserving(element)
         } else {
             var set = Set(few)
             set.insert(element)
@@ -284,45 +398,130 @@ struct SeenSet<Element: Hashable & Sendable>: Sendable {
     }
 }
 
-/// The text of `scalars[range]`, encoded straight to UTF-8 (appending scalars to a String one by one was a hot spot).
-func string(_ scalars: [Unicode.Scalar], _ range: Range<Int>) -> String {
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(range.count * 4)
-    for k in range {
-        let v = scalars[k].value
-        switch v {
-        case 0..<0x80:
-            bytes.append(UInt8(v))
-        case 0x80..<0x800:
-            bytes.append(UInt8(0xc0 | (v >> 6)))
-            bytes.append(UInt8(0x80 | (v & 0x3f)))
-        case 0x800..<0x10000:
-            bytes.append(UInt8(0xe0 | (v >> 12)))
-            bytes.append(UInt8(0x80 | ((v >> 6) & 0x3f)))
-            bytes.append(UInt8(0x80 | (v & 0x3f)))
-        default:
-            bytes.append(UInt8(0xf0 | (v >> 18)))
-            bytes.append(UInt8(0x80 | ((v >> 12) & 0x3f)))
-            bytes.append(UInt8(0x80 | ((v >> 6) & 0x3f)))
-            bytes.append(UInt8(0x80 | (v & 0x3f)))
+/// A text as scalars by position, for the free-text scanners.
+protocol ScalarText {
+    var count: Int { get }
+    subscript(_ index: Int) -> Unicode.Scalar { get }
+    /// The text of the scalars in `range`.
+    func string(_ range: Range<Int>) -> String
+}
+
+/// ASCII text read in place: each UTF-8 byte is a scalar.
+struct ASCIIScalars: ScalarText {
+    let bytes: UnsafeBufferPointer<UInt8>
+
+    var count: Int { bytes.count }
+
+    subscript(_ index: Int) -> Unicode.Scalar { Unicode.Scalar(bytes[index]) }
+
+    func string(_ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+    }
+}
+
+/// Text with non-ASCII scalars, decoded once.
+struct DecodedScalars: ScalarText {
+    let scalars: UnsafeBufferPointer<Unicode.Scalar>
+
+    var count: Int { scalars.count }
+
+    subscript(_ index: Int) -> Unicode.Scalar { scalars[index] }
+
+    /// Encoded straight to UTF-8 (appending scalars to a String one by one was a hot spot).
+    func string(_ range: Range<Int>) -> String {
+        String(unsafeUninitializedCapacity: range.count * 4) { bytes in
+            var n = 0
+            for k in range {
+                let v = scalars[k].value
+                switch v {
+                case 0..<0x80:
+                    bytes[n] = UInt8(v)
+                    n += 1
+                case 0x80..<0x800:
+                    bytes[n] = UInt8(0xc0 | (v >> 6))
+                    bytes[n + 1] = UInt8(0x80 | (v & 0x3f))
+                    n += 2
+                case 0x800..<0x10000:
+                    bytes[n] = UInt8(0xe0 | (v >> 12))
+                    bytes[n + 1] = UInt8(0x80 | ((v >> 6) & 0x3f))
+                    bytes[n + 2] = UInt8(0x80 | (v & 0x3f))
+                    n += 3
+                default:
+                    bytes[n] = UInt8(0xf0 | (v >> 18))
+                    bytes[n + 1] = UInt8(0x80 | ((v >> 12) & 0x3f))
+                    bytes[n + 2] = UInt8(0x80 | ((v >> 6) & 0x3f))
+                    bytes[n + 3] = UInt8(0x80 | (v & 0x3f))
+                    n += 4
+                }
+            }
+            return n
         }
     }
-    return String(decoding: bytes, as: UTF8.self)
+}
+
+extension Array {
+    /// `append`, with room for a few more on the first: an item has a few of each, and growing 1, 2, 4 reallocated twice.
+    @inline(__always)
+    mutating func appendReserving(_ element: Element) {
+        if isEmpty { reserveCapacity(4) }
+        append(element)
+    }
+}
+
+/// Whether every byte is below 0x80, eight at a time.
+func allASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = UnsafeRawPointer(bytes.baseAddress) else { return true }
+    var i = 0
+    let n = bytes.count
+    while i + 8 <= n {
+        if base.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+        i += 8
+    }
+    while i < n {
+        if bytes[i] >= 0x80 { return false }
+        i += 1
+    }
+    return true
 }
 
 /// Whether `text` contains `word`: on bytes when `text` is ASCII without CR (where bytes and
 /// Characters agree), else Foundation's search as before.
 func containsWord(_ text: String, _ word: String) -> Bool {
-    let t = text.utf8
-    if t.allSatisfy({ $0 < 0x80 && $0 != 0x0d }) {
-        let w = Array(word.utf8)
-        guard !w.isEmpty else { return text.contains(word) }
-        let bytes = Array(t)
-        guard bytes.count >= w.count else { return false }
-        for i in 0...(bytes.count - w.count) where bytes[i] == w[0] && bytes[i..<(i + w.count)].elementsEqual(w) { return true }
-        return false
+    WordSearch(text).contains(word)
+}
+
+/// `containsWord` for several words in one text, which is tested for ASCII once.
+struct WordSearch {
+    let text: String
+    /// Whether `text` is ASCII without CR.
+    let onBytes: Bool
+
+    init(_ text: String) {
+        self.text = text
+        var utf8 = text
+        onBytes = utf8.withUTF8 { t in t.allSatisfy { $0 < 0x80 && $0 != 0x0d } }
     }
-    return text.contains(word)
+
+    func contains(_ word: String) -> Bool {
+        if onBytes {
+            var text = text
+            var word = word
+            let found = text.withUTF8 { t in
+                word.withUTF8 { w -> Bool? in
+                    guard let first = w.first else { return nil }
+                    guard t.count >= w.count else { return false }
+                    for i in 0...(t.count - w.count) where t[i] == first {
+                        var k = 1
+                        while k < w.count, t[i + k] == w[k] { k += 1 }
+                        if k == w.count { return true }
+                    }
+                    return false
+                }
+            }
+            if let found { return found }
+        }
+        return text.contains(word)
+    }
 }
 
 
@@ -351,7 +550,11 @@ func isHandleCharacter(_ c: Character) -> Bool {
     // lookups behind `isLetter`/`isNumber` were a hot spot. (CR LF is ASCII with the
     // value of LF, in no range, as before.)
     guard let v = c.asciiValue else { return false }
-    return (v >= 0x30 && v <= 0x39) || ((v | 0x20) >= 0x61 && (v | 0x20) <= 0x7a) || v == 0x5f || v == 0x2e
+    return isHandleByte(v)
+}
+
+func isHandleByte(_ v: UInt8) -> Bool {
+    (v >= 0x30 && v <= 0x39) || ((v | 0x20) >= 0x61 && (v | 0x20) <= 0x7a) || v == 0x5f || v == 0x2e
 }
 
 extension String {
@@ -367,12 +570,53 @@ extension String {
     /// Drops quotes and brackets around a token and sentence punctuation after it.
     func trimmingPunctuation() -> String {
         // Nothing to trim when both ends are ASCII outside the two sets below (most tokens).
-        if let first = utf8.first, let last = utf8.last, first < 0x80, last < 0x80,
-           !"([{\"'<*".utf8.contains(first), !".,;:!?)]}\"'>*".utf8.contains(last) { return self }
+        if let first = utf8.first, let last = utf8.last, first < 0x80, last < 0x80 {
+            switch (first, last) {
+            case (UInt8(ascii: "("), _), (UInt8(ascii: "["), _), (UInt8(ascii: "{"), _), (UInt8(ascii: "\""), _), (UInt8(ascii: "'"), _),
+                 (UInt8(ascii: "<"), _), (UInt8(ascii: "*"), _),
+                 (_, UInt8(ascii: ".")), (_, UInt8(ascii: ",")), (_, UInt8(ascii: ";")), (_, UInt8(ascii: ":")), (_, UInt8(ascii: "!")),
+                 (_, UInt8(ascii: "?")), (_, UInt8(ascii: ")")), (_, UInt8(ascii: "]")), (_, UInt8(ascii: "}")), (_, UInt8(ascii: "\"")),
+                 (_, UInt8(ascii: "'")), (_, UInt8(ascii: ">")), (_, UInt8(ascii: "*")):
+                break
+            default:
+                return self
+            }
+        }
+        // ASCII: the sets' ASCII members, on bytes.
+        let onBytes = utf8.withContiguousStorageIfAvailable { b -> String? in
+            guard allASCII(b) else { return nil }
+            var lo = 0
+            var hi = b.count
+            while lo < hi, isLeadingPunctuation(b[lo]) { lo += 1 }
+            while hi > lo, isTrailingPunctuation(b[hi - 1]) { hi -= 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: b[lo..<hi]), as: UTF8.self)
+        }
+        if let onBytes, let onBytes { return onBytes }
         var s = Substring(self).unicodeScalars
         while let f = s.first, "([{\"'<“‘«*¡¿".unicodeScalars.contains(f) { s = s.dropFirst() }
         while let l = s.last, ".,;:!?)]}\"'>”’»*…".unicodeScalars.contains(l) { s = s.dropLast() }
         return String(s)
+    }
+
+    private func isLeadingPunctuation(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "<"), UInt8(ascii: "*"): true
+        default: false
+        }
+    }
+
+    private func isTrailingPunctuation(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "!"), UInt8(ascii: "?"), UInt8(ascii: ")"),
+             UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: ">"), UInt8(ascii: "*"): true
+        default: false
+        }
+    }
+
+    /// `lowercased()`, skipped for ASCII without upper-case letters (most tags and handles), which it gives back unchanged.
+    func lowercasedKey() -> String {
+        let unchanged = utf8.withContiguousStorageIfAvailable { b in b.allSatisfy { $0 < 0x80 && !($0 >= 0x41 && $0 <= 0x5a) } } ?? false
+        return unchanged ? self : lowercased()
     }
 
     func trimmingTrailingDots() -> String {

@@ -22,7 +22,7 @@ public enum ProductLinks {
         // ASCII URLs (nearly all) are split on bytes; others take the Character-based path,
         // whose grapheme rules (a combining mark after '/') bytes would not follow.
         let fast: ParsedURL?? = copy.withUTF8 { bytes -> ParsedURL?? in
-            guard bytes.allSatisfy({ $0 < 0x80 }) else { return .none }
+            guard allASCII(bytes) else { return .none }
             return .some(parseASCII(url, bytes))
         }
         if let fast { return fast }
@@ -50,18 +50,20 @@ public enum ProductLinks {
         while k > start { k -= 1; if b[k] == UInt8(ascii: "@") { hostStart = k + 1; break } }
         k = hostStop
         while k > hostStart { k -= 1; if b[k] == UInt8(ascii: ":") { hostStop = k; break } }
-        func prefixed(_ p: StaticString) -> Bool {
+        // (Takes the bounds as arguments: capturing the vars cost exclusivity checks.)
+        func prefixed(_ p: StaticString, _ hostStart: Int, _ hostStop: Int) -> Bool {
             let count = p.utf8CodeUnitCount
             guard hostStop - hostStart >= count else { return false }
             for i in 0..<count where b[hostStart + i] | (b[hostStart + i] >= 0x41 && b[hostStart + i] <= 0x5a ? 0x20 : 0) != p.utf8Start[i] { return false }
             return true
         }
-        if prefixed("www.") { hostStart += 4 }
-        if prefixed("m.") { hostStart += 2 }
+        if prefixed("www.", hostStart, hostStop) { hostStart += 4 }
+        if prefixed("m.", hostStart, hostStop) { hostStart += 2 }
         guard hostStart < hostStop, b[hostStart..<hostStop].contains(UInt8(ascii: ".")) else { return nil }
-        var hostBytes = [UInt8](UnsafeBufferPointer(rebasing: b[hostStart..<hostStop]))
-        for i in hostBytes.indices where hostBytes[i] >= 0x41 && hostBytes[i] <= 0x5a { hostBytes[i] |= 0x20 }
-        let host = String(decoding: hostBytes, as: UTF8.self)
+        let host = String(unsafeUninitializedCapacity: hostStop - hostStart) { out in
+            for i in hostStart..<hostStop { out[i - hostStart] = b[i] >= 0x41 && b[i] <= 0x5a ? b[i] | 0x20 : b[i] }
+            return hostStop - hostStart
+        }
         var end = hostEnd
         while end < n, b[end] != UInt8(ascii: "#") { end += 1 }
         var pathEnd = hostEnd
@@ -69,6 +71,7 @@ public enum ProductLinks {
         let utf8 = url.utf8
         func index(_ offset: Int) -> String.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
         var segments: [Substring] = []
+        segments.reserveCapacity(b[hostEnd..<pathEnd].reduce(0) { $1 == UInt8(ascii: "/") ? $0 + 1 : $0 })
         var s = hostEnd
         while s < pathEnd {
             while s < pathEnd, b[s] == UInt8(ascii: "/") { s += 1 }
@@ -111,7 +114,16 @@ public enum ProductLinks {
 
     /// `true` for a host that is the domain or one of its subdomains.
     static func hostIs(_ host: String, under domain: String) -> Bool {
-        host == domain || host.hasSuffix("." + domain)
+        // ASCII: bytes compare as Strings do (a '.' always starts a Character there).
+        let onBytes = host.utf8.withContiguousStorageIfAvailable { h -> Bool? in
+            domain.utf8.withContiguousStorageIfAvailable { d -> Bool? in
+                guard allASCII(h), allASCII(d) else { return nil }
+                if h.count == d.count { return h.elementsEqual(d) }
+                return h.count > d.count && h[h.count - d.count - 1] == UInt8(ascii: ".") && h[(h.count - d.count)...].elementsEqual(d)
+            } ?? nil
+        }
+        if let onBytes, let onBytes { return onBytes }
+        return host == domain || host.hasSuffix("." + domain)
     }
 
     /// Whether the host belongs to a marketplace (`amazon.co.uk`, `ebay.de`, ...).
@@ -139,10 +151,64 @@ public enum ProductLinks {
         return products(in: parsed)
     }
 
+    /// Marketplaces, by a label of the host (`amazon` in `amazon.co.uk`).
+    struct Brands: OptionSet {
+        let rawValue: UInt16
+        static let amazon = Brands(rawValue: 1 << 0)
+        static let ebay = Brands(rawValue: 1 << 1)
+        static let etsy = Brands(rawValue: 1 << 2)
+        static let aliexpress = Brands(rawValue: 1 << 3)
+        static let instagram = Brands(rawValue: 1 << 4)
+        static let tiktok = Brands(rawValue: 1 << 5)
+        static let pinterest = Brands(rawValue: 1 << 6)
+        static let twitter = Brands(rawValue: 1 << 7)
+        static let x = Brands(rawValue: 1 << 8)
+        static let facebook = Brands(rawValue: 1 << 9)
+        static let all: [(String, Brands)] = [
+            ("amazon", .amazon), ("ebay", .ebay), ("etsy", .etsy), ("aliexpress", .aliexpress), ("instagram", .instagram),
+            ("tiktok", .tiktok), ("pinterest", .pinterest), ("twitter", .twitter), ("x", .x), ("facebook", .facebook),
+        ]
+        /// Hosts whose `/products/` links are not Shopify shops.
+        static let marketplaces: Brands = [.amazon, .ebay, .etsy, .aliexpress, .instagram, .tiktok, .pinterest, .twitter, .x, .facebook]
+    }
+
+    /// The brands among the host's labels: one pass over an ASCII host, else `hostIs(_:brand:)` for each.
+    static func brands(of host: String) -> Brands {
+        let onBytes = host.utf8.withContiguousStorageIfAvailable { b -> Brands? in
+            guard allASCII(b) else { return nil }
+            var found: Brands = []
+            var start = 0
+            for i in 0...b.count where i == b.count || b[i] == UInt8(ascii: ".") {
+                let label = UnsafeBufferPointer(rebasing: b[start..<i])
+                start = i + 1
+                func equals(_ brand: StaticString) -> Bool {
+                    label.elementsEqual(UnsafeBufferPointer(start: brand.utf8Start, count: brand.utf8CodeUnitCount))
+                }
+                // By length first: most labels match none.
+                switch label.count {
+                case 1: if equals("x") { found.insert(.x) }
+                case 4: if equals("ebay") { found.insert(.ebay) } else if equals("etsy") { found.insert(.etsy) }
+                case 6: if equals("amazon") { found.insert(.amazon) } else if equals("tiktok") { found.insert(.tiktok) }
+                case 7: if equals("twitter") { found.insert(.twitter) }
+                case 8: if equals("facebook") { found.insert(.facebook) }
+                case 9: if equals("instagram") { found.insert(.instagram) } else if equals("pinterest") { found.insert(.pinterest) }
+                case 10: if equals("aliexpress") { found.insert(.aliexpress) }
+                default: break
+                }
+            }
+            return found
+        }
+        if let onBytes, let onBytes { return onBytes }
+        var found: Brands = []
+        for (brand, flag) in Brands.all where hostIs(host, brand: brand) { found.insert(flag) }
+        return found
+    }
+
     public static func products(in parsed: ParsedURL) -> [ProductRef] {
         let host = parsed.host
         let segments = parsed.segments
-        if hostIs(host, brand: "amazon") {
+        let brands = brands(of: host)
+        if brands.contains(.amazon) {
             for (i, segment) in segments.enumerated() {
                 let next = i + 1 < segments.count ? segments[i + 1] : nil
                 if segment == "dp", let next, let asin = asin(next) { return [ProductRef(platform: "amazon", itemID: asin)] }
@@ -155,7 +221,7 @@ public enum ProductLinks {
             }
             return []
         }
-        if hostIs(host, brand: "ebay") {
+        if brands.contains(.ebay) {
             if let itm = segments.firstIndex(of: "itm") {
                 // /itm/ID or /itm/slug/ID
                 for candidate in segments[(itm + 1)...].reversed() where isDigits(candidate) && candidate.count >= 9 {
@@ -170,7 +236,7 @@ public enum ProductLinks {
             }
             return []
         }
-        if hostIs(host, brand: "aliexpress") {
+        if brands.contains(.aliexpress) {
             if let item = segments.firstIndex(where: { $0 == "item" || $0 == "i" }), item + 1 < segments.count {
                 var id = segments[item + 1]
                 if id.hasSuffix(".html") { id = id.dropLast(5) }
@@ -181,7 +247,7 @@ public enum ProductLinks {
         if let products = segments.firstIndex(of: "products"), products + 1 < segments.count {
             var handle = segments[products + 1]
             if handle.hasSuffix(".json") || handle.hasSuffix(".js") { handle = handle.prefix(upTo: handle.lastIndex(of: ".")!) }
-            if !handle.isEmpty, !isMarketplaceHost(host) {
+            if !handle.isEmpty, brands.isDisjoint(with: .marketplaces) {
                 return [ProductRef(platform: "shopify", itemID: shopifyItemRef(domain: host, handle: String(handle)))]
             }
         }
@@ -191,10 +257,6 @@ public enum ProductLinks {
     /// How a Shopify product page is named in a link: `shop.example.com/products/handle`.
     public static func shopifyItemRef(domain: String, handle: String) -> String {
         "\(domain.lowercased())/products/\(handle.lowercased())"
-    }
-
-    static func isMarketplaceHost(_ host: String) -> Bool {
-        ["amazon", "ebay", "etsy", "aliexpress", "instagram", "tiktok", "pinterest", "twitter", "x", "facebook"].contains { hostIs(host, brand: $0) }
     }
 
     static func asin(_ segment: Substring) -> String? {

@@ -7,12 +7,23 @@ public enum Timestamps {
     public static func fromUnixSeconds(_ literal: String) -> String? {
         var whole = Substring(literal)
         var fraction: Substring = ""
-        if let dot = literal.firstIndex(of: ".") {
+        // ASCII (nearly always): a '.' is its own Character and a digit is what `isNumber` accepts, so bytes decide.
+        let ascii = literal.utf8.withContiguousStorageIfAvailable(allASCII) ?? false
+        if ascii {
+            if let dot = literal.utf8.firstIndex(of: UInt8(ascii: ".")) {
+                whole = literal[..<dot]
+                fraction = literal[literal.utf8.index(after: dot)...]
+            }
+        } else if let dot = literal.firstIndex(of: ".") {
             whole = literal[..<dot]
             fraction = literal[literal.index(after: dot)...]
         }
-        guard let seconds = Int64(whole), seconds > -62_135_596_800, seconds < 253_402_300_800,
-              fraction.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        guard let seconds = Int64(whole), seconds > -62_135_596_800, seconds < 253_402_300_800 else { return nil }
+        if ascii {
+            guard fraction.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        } else {
+            guard fraction.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        }
         // The first three fraction digits, right-padded with zeros.
         var millis = 0
         var taken = 0
@@ -24,7 +35,11 @@ public enum Timestamps {
     /// Parses `2022-06-15T10:00:00+0000`, `...Z`, `...+02:00`, `...000Z`, a space instead
     /// of `T`, or no zone at all (taken as UTC), and writes it in UTC.
     public static func iso8601(_ text: String) -> String? {
-        let b = Array(text.utf8)
+        var source = text
+        return source.withUTF8(iso8601)
+    }
+
+    static func iso8601(_ b: UnsafeBufferPointer<UInt8>) -> String? {
         func digits(_ at: Int, _ count: Int) -> Int? {
             guard at + count <= b.count else { return nil }
             var value = 0
@@ -120,15 +135,16 @@ public enum Timestamps {
         if (0...9999).contains(year), (0...999).contains(milliseconds) {
             // YYYY-MM-DDTHH:MM:SS.mmmZ written as bytes.
             let r = Int(rem)
-            var out = [UInt8](repeating: 0, count: 24)
-            func put(_ value: Int, _ at: Int, _ width: Int) {
-                var v = value
-                for k in stride(from: at + width - 1, through: at, by: -1) { out[k] = UInt8(0x30 + v % 10); v /= 10 }
+            return String(unsafeUninitializedCapacity: 24) { out in
+                func put(_ value: Int, _ at: Int, _ width: Int) {
+                    var v = value
+                    for k in stride(from: at + width - 1, through: at, by: -1) { out[k] = UInt8(0x30 + v % 10); v /= 10 }
+                }
+                put(year, 0, 4); out[4] = UInt8(ascii: "-"); put(month, 5, 2); out[7] = UInt8(ascii: "-"); put(day, 8, 2)
+                out[10] = UInt8(ascii: "T"); put(r / 3600, 11, 2); out[13] = UInt8(ascii: ":"); put(r / 60 % 60, 14, 2)
+                out[16] = UInt8(ascii: ":"); put(r % 60, 17, 2); out[19] = UInt8(ascii: "."); put(milliseconds, 20, 3); out[23] = UInt8(ascii: "Z")
+                return 24
             }
-            put(year, 0, 4); out[4] = UInt8(ascii: "-"); put(month, 5, 2); out[7] = UInt8(ascii: "-"); put(day, 8, 2)
-            out[10] = UInt8(ascii: "T"); put(r / 3600, 11, 2); out[13] = UInt8(ascii: ":"); put(r / 60 % 60, 14, 2)
-            out[16] = UInt8(ascii: ":"); put(r % 60, 17, 2); out[19] = UInt8(ascii: "."); put(milliseconds, 20, 3); out[23] = UInt8(ascii: "Z")
-            return String(decoding: out, as: UTF8.self)
         }
         func pad(_ v: Int, _ width: Int) -> String {
             let s = String(v)

@@ -14,7 +14,15 @@ public protocol PipelineStage: Sendable {
     var inputTopics: [String] { get }
     var outputTopics: [String] { get }
     /// Runs until cancelled or, with `stopWhenIdle`, until idle once it answers true.
-    func run(stopWhenIdle: (@Sendable () async -> Bool)?) async throws -> Int
+    /// `outputsDelivered` is called once everything it produced is delivered, which
+    /// may be before it has released its inputs (see ``StageRunner``).
+    func run(stopWhenIdle: (@Sendable () async -> Bool)?, outputsDelivered: (@Sendable () async -> Void)?) async throws -> Int
+}
+
+extension PipelineStage {
+    public func run(stopWhenIdle: (@Sendable () async -> Bool)?) async throws -> Int {
+        try await run(stopWhenIdle: stopWhenIdle, outputsDelivered: nil)
+    }
 }
 
 extension StageRunner: PipelineStage {
@@ -22,8 +30,8 @@ extension StageRunner: PipelineStage {
     public var inputTopics: [String] { processor.inputTopics }
     public var outputTopics: [String] { processor.outputTopics }
 
-    public func run(stopWhenIdle: (@Sendable () async -> Bool)?) async throws -> Int {
-        try await run(stopWhenIdle: stopWhenIdle, pollTimeout: .milliseconds(200))
+    public func run(stopWhenIdle: (@Sendable () async -> Bool)?, outputsDelivered: (@Sendable () async -> Void)?) async throws -> Int {
+        try await run(stopWhenIdle: stopWhenIdle, pollTimeout: .milliseconds(200), outputsDelivered: outputsDelivered)
     }
 }
 
@@ -56,7 +64,9 @@ public struct PipelineRunner: Sendable {
                 let upstream = upstream(of: stage)
                 let stop: (@Sendable () async -> Bool)? = untilIdle ? { @Sendable in await board.allFinished(upstream) } : nil
                 group.addTask {
-                    let count = try await stage.run(stopWhenIdle: stop)
+                    // Downstream stages may stop once this stage's outputs are delivered,
+                    // without waiting for it to leave its consumer group.
+                    let count = try await stage.run(stopWhenIdle: stop, outputsDelivered: { await board.finish(stage.name) })
                     await board.finish(stage.name)
                     return (stage.name, count)
                 }

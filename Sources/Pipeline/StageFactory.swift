@@ -85,7 +85,7 @@ struct MaterializerStage: PipelineStage {
     var inputTopics: [String] { Materializer.inputTopics }
     var outputTopics: [String] { [TopicName.deadLetters] }
 
-    func run(stopWhenIdle: (@Sendable () async -> Bool)?) async throws -> Int {
+    func run(stopWhenIdle: (@Sendable () async -> Bool)?, outputsDelivered: (@Sendable () async -> Void)?) async throws -> Int {
         guard let stopWhenIdle else {
             return try await Materializer.run(transport: transport, viewPath: viewPath)
         }

@@ -32,8 +32,13 @@ public final class StageRunner: Sendable {
     /// until a poll comes back empty, the group has no lag left on its inputs
     /// and `stopWhenIdle` answers true (in a pipeline: every upstream stage has
     /// stopped, so nothing more can arrive).
+    ///
+    /// `outputsDelivered` runs once the stage has stopped and every output is
+    /// delivered and committed, before the consumer leaves its group: on Kafka a
+    /// leave can take seconds, and stages downstream need not wait for it.
     @discardableResult
-    public func run(stopWhenIdle: (@Sendable () async -> Bool)?, pollTimeout: Duration = .milliseconds(200)) async throws -> Int {
+    public func run(stopWhenIdle: (@Sendable () async -> Bool)?, pollTimeout: Duration = .milliseconds(200),
+                    outputsDelivered: (@Sendable () async -> Void)? = nil) async throws -> Int {
         let consumer = try await transport.makeConsumer(
             topics: processor.inputTopics, membership: .group(processor.consumerGroup, start: .earliest))
         let producer = try await transport.makeProducer()
@@ -61,6 +66,7 @@ public final class StageRunner: Sendable {
             throw error
         }
         try await producer.close()
+        await outputsDelivered?()
         try await consumer.close()
         return processed
     }

@@ -26,7 +26,7 @@ import Transport
     func concurrentSendersAndFlushesKeepEveryMessageOnceAndInOrder(syncOnFlush: Bool) async throws {
         let transport = try makeTransport(syncOnFlush: syncOnFlush)
         defer { try? FileManager.default.removeItem(at: transport.directory) }
-        let senders = 4, perSender = 3000
+        let senders = 4, perSender = 5000
         // One partition per sender, so that after a flush the partition holds exactly what its sender sent.
         try await transport.createTopic(TopicSpec(name: "many", partitions: Int32(senders)))
         let producer = try await transport.makeProducer()
@@ -48,7 +48,7 @@ import Transport
                             try await producer.send(contentsOf: messages)
                         }
                         sent += count
-                        if round % 5 == 0 {
+                        if round % 2 == 0 {
                             try await producer.flush()
                             let high = try transport.offsets("many", Int32(sender)).high
                             #expect(high == Int64(sent), "sender \(sender): flush returned with \(high) of \(sent) messages written")

@@ -22,7 +22,8 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
         /// Records waiting to be written: per topic, each partition's batch still being filled.
         var topics: [String: TopicBatches] = [:]
         /// The topic the previous message went to: most messages go where the last one did.
-        var lastTopic: TopicBatches?
+        /// Not retained: `topics` owns it.
+        var lastTopic: Unmanaged<TopicBatches>?
         /// Topic settings, loaded once per topic.
         var settings: [String: TopicSettings] = [:]
         /// Bytes in the open (partly filled) batches.
@@ -59,15 +60,39 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
     }
 
     /// One topic's open batches, a slot per partition. Only touched under `framing`.
+    ///
+    /// The slots hold their buffers retained by hand (``openBatch(_:)``, ``takeBatch(_:)``):
+    /// framing a message then touches no reference count. A retain or release is a locked
+    /// instruction, a full fence that waits for the previous record's stores to reach the
+    /// cache, and per message that cost more than all the framing.
     private final class TopicBatches {
         let name: String
         let partitions: Int32
-        var open: [FrameBuffer?]
+        private(set) var open: [Unmanaged<FrameBuffer>?]
 
         init(settings: TopicSettings) {
             name = settings.name
             partitions = settings.partitions
             open = Array(repeating: nil, count: Int(settings.partitions))
+        }
+
+        deinit {
+            for slot in open { slot?.release() }
+        }
+
+        /// Puts `buffer` in the empty slot of `partition`.
+        func openBatch(_ buffer: FrameBuffer, partition: Int) -> Unmanaged<FrameBuffer> {
+            precondition(open[partition] == nil, "partition \(partition) of '\(name)' already has an open batch")
+            let slot = Unmanaged.passRetained(buffer)
+            open[partition] = slot
+            return slot
+        }
+
+        /// Empties the slot of `partition`, handing its buffer (if any) to the caller.
+        func takeBatch(_ partition: Int) -> FrameBuffer? {
+            guard let slot = open[partition] else { return nil }
+            open[partition] = nil
+            return slot.takeRetainedValue()
         }
     }
 
@@ -97,7 +122,9 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
     func send(_ message: OutgoingMessage) async throws {
         let now = Clock.nowMilliseconds()
         while true {
-            let step = acceptUnderLock(CollectionOfOne(message), from: 0, defaultTimestamp: now)
+            let step = withUnsafePointer(to: message) {
+                acceptUnderLock(UnsafeBufferPointer(start: $0, count: 1), from: 0, defaultTimestamp: now)
+            }
             startDrains(step)
             if step.next == 1 { return }
             try await handleStop(step.outcome)
@@ -108,7 +135,7 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
         let now = Clock.nowMilliseconds()
         var next = 0
         while next < messages.count {
-            let step = acceptUnderLock(messages, from: next, defaultTimestamp: now)
+            let step = messages.withUnsafeBufferPointer { acceptUnderLock($0, from: next, defaultTimestamp: now) }
             startDrains(step)
             next = step.next
             if case .accepted = step.outcome { continue }
@@ -133,9 +160,10 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
     }
 
     /// Frames messages from `first` on into their partitions' batches, as many as fit in the buffer,
-    /// under one lock. Generic over the collection so that each message is borrowed from it, not copied.
+    /// under one lock. Messages are read in place through a buffer pointer: an array's subscript
+    /// would copy each one (retaining and releasing its arrays, which costs more than framing it).
     @inline(__always)
-    private func acceptUnderLock<Messages: RandomAccessCollection<OutgoingMessage>>(_ messages: Messages, from first: Int, defaultTimestamp: Int64) -> Step where Messages.Index == Int {
+    private func acceptUnderLock(_ messages: UnsafeBufferPointer<OutgoingMessage>, from first: Int, defaultTimestamp: Int64) -> Step {
         framing.withLock { framing -> Step in
             var step = Step(next: first, bufferedSeen: bufferedBytes.load(ordering: .relaxed))
             // A bounded number per turn: other senders, and a flush or linger collecting the
@@ -211,68 +239,70 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
     @inline(__always)
     private func accept(_ message: borrowing OutgoingMessage, defaultTimestamp: Int64, into framing: inout Framing, step: inout Step) -> Acceptance {
         if framing.closed { return .failed(TransportError(.closed, "send on a closed producer")) }
-        let topic: TopicBatches
-        if let last = framing.lastTopic, last.name == message.topic {
-            topic = last
+        let topicSlot: Unmanaged<TopicBatches>
+        if let last = framing.lastTopic, last._withUnsafeGuaranteedRef({ $0.name == message.topic }) {
+            topicSlot = last
         } else if let known = framing.topics[message.topic] {
-            topic = known
-            framing.lastTopic = known
+            topicSlot = .passUnretained(known)
+            framing.lastTopic = topicSlot
         } else {
             guard let settings = framing.settings[message.topic] else { return .needSettings(message.topic) }
-            topic = TopicBatches(settings: settings)
-            framing.topics[message.topic] = topic
-            framing.lastTopic = topic
+            let created = TopicBatches(settings: settings)
+            framing.topics[message.topic] = created
+            topicSlot = .passUnretained(created)
+            framing.lastTopic = topicSlot
         }
         if step.bufferedSeen + step.unbookedBytes >= options.bufferBytes {
             // What this turn read may be stale (the writer only lowers it): look again before giving up.
             step.bufferedSeen = bufferedBytes.load(ordering: .relaxed)
             if step.bufferedSeen + step.unbookedBytes >= options.bufferBytes { return .full }
         }
-        let partition: Int32
-        if let explicit = message.partition {
-            guard explicit >= 0 && explicit < topic.partitions else {
-                return .failed(TransportError(.unknownPartition, "topic '\(message.topic)' has partitions 0..<\(topic.partitions); cannot send to \(explicit)"))
+        // `topics` keeps the topic alive for the whole turn: use it without retaining it.
+        return topicSlot._withUnsafeGuaranteedRef { topic -> Acceptance in
+            let partition: Int32
+            if let explicit = message.partition {
+                guard explicit >= 0 && explicit < topic.partitions else {
+                    return .failed(TransportError(.unknownPartition, "topic '\(message.topic)' has partitions 0..<\(topic.partitions); cannot send to \(explicit)"))
+                }
+                partition = explicit
+            } else if let key = message.key {
+                partition = Murmur2Partitioner.partition(key: key, partitions: topic.partitions)
+            } else {
+                framing.nextSpreadPartition &+= 1
+                partition = Int32(framing.nextSpreadPartition % Int(topic.partitions))
             }
-            partition = explicit
-        } else if let key = message.key {
-            partition = Murmur2Partitioner.partition(key: key, partitions: topic.partitions)
-        } else {
-            framing.nextSpreadPartition &+= 1
-            partition = Int32(framing.nextSpreadPartition % Int(topic.partitions))
-        }
-        let buffer: FrameBuffer
-        if let open = topic.open[Int(partition)] {
-            buffer = open
-        } else {
-            buffer = handoff.withLock { $0.spareBuffers.popLast() } ?? FrameBuffer(capacity: options.batchBytes + 4096)
-            topic.open[Int(partition)] = buffer
-        }
-        let size: Int
-        do {
-            size = try buffer.append(timestamp: message.timestamp ?? defaultTimestamp, key: message.key, value: message.value, headers: message.headers)
-        } catch {
-            return .failed(error as? TransportError ?? TransportError(.invalidArgument, "cannot frame a message for '\(message.topic)': \(error)"))
-        }
-        step.unbookedBytes += size
-        framing.openBytes += size
-        framing.accepted += 1
-        if buffer.count >= options.batchBytes {
-            framing.openBytes -= buffer.count
-            topic.open[Int(partition)] = nil
-            // Booked before the writer can see the batch, so that its subtraction never runs ahead.
-            bufferedBytes.add(step.unbookedBytes, ordering: .relaxed)
-            step.bufferedSeen += step.unbookedBytes
-            step.unbookedBytes = 0
-            let position = TopicPartition(topic: topic.name, partition: partition)
-            let queueDrain = handoff.withLock { handoff -> Bool in
-                handoff.ready.append((position, buffer))
-                if handoff.drainScheduled { return false }
-                handoff.drainScheduled = true
-                return true
+            let slot = topic.open[Int(partition)]
+                ?? topic.openBatch(handoff.withLock { $0.spareBuffers.popLast() } ?? FrameBuffer(capacity: options.batchBytes + 4096), partition: Int(partition))
+            let size: Int
+            let filled: Int
+            do {
+                (size, filled) = try slot._withUnsafeGuaranteedRef { buffer in
+                    (try buffer.append(timestamp: message.timestamp ?? defaultTimestamp, key: message.key, value: message.value, headers: message.headers), buffer.count)
+                }
+            } catch {
+                return .failed(error as? TransportError ?? TransportError(.invalidArgument, "cannot frame a message for '\(message.topic)': \(error)"))
             }
-            if queueDrain { step.drainNow = true }
+            step.unbookedBytes += size
+            framing.openBytes += size
+            framing.accepted += 1
+            if filled >= options.batchBytes {
+                let buffer = topic.takeBatch(Int(partition))!
+                framing.openBytes -= filled
+                // Booked before the writer can see the batch, so that its subtraction never runs ahead.
+                bufferedBytes.add(step.unbookedBytes, ordering: .relaxed)
+                step.bufferedSeen += step.unbookedBytes
+                step.unbookedBytes = 0
+                let position = TopicPartition(topic: topic.name, partition: partition)
+                let queueDrain = handoff.withLock { handoff -> Bool in
+                    handoff.ready.append((position, buffer))
+                    if handoff.drainScheduled { return false }
+                    handoff.drainScheduled = true
+                    return true
+                }
+                if queueDrain { step.drainNow = true }
+            }
+            return .accepted
         }
-        return .accepted
     }
 
     /// What one drain writes: the batches in order, and for a drain that collected everything,
@@ -371,10 +401,9 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
                 return Pass(batches: handoff.ready, wantsSync: !handoff.flushWaiters.isEmpty)
             }
             for topic in framing.topics.values {
-                for (partition, open) in topic.open.enumerated() {
-                    guard let open else { continue }
+                for partition in topic.open.indices {
+                    guard let open = topic.takeBatch(partition) else { continue }
                     pass.batches.append((TopicPartition(topic: topic.name, partition: Int32(partition)), open))
-                    topic.open[partition] = nil
                 }
             }
             framing.openBytes = 0

@@ -100,9 +100,16 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
     private let options: EmbeddedLogOptions
     private let framing = Mutex(Framing())
     private let handoff = Mutex(Handoff())
-    /// Bytes buffered plus bytes being written (for backpressure). Senders add what they frame,
-    /// the writer subtracts what it wrote; it only ever shrinks behind a sender's back.
-    private let bufferedBytes = Atomic<Int>(0)
+    /// Bytes framed so far, and bytes written so far: their difference is what is buffered or
+    /// being written (for backpressure). Each has one writer — `framedBytes` senders under
+    /// `framing`, `writtenBytes` the writer queue — so both are kept with plain stores: an
+    /// atomic add would be one more locked instruction (a full fence) per message.
+    private let framedBytes = Atomic<Int>(0)
+    private let writtenBytes = Atomic<Int>(0)
+
+    /// Bytes buffered or being written, as far as this thread can tell (it may overstate: the
+    /// writer only ever lowers it).
+    private var bufferedBytes: Int { framedBytes.load(ordering: .relaxed) - writtenBytes.load(ordering: .relaxed) }
     private let queue = DispatchQueue(label: "touchstone.embedded-log.producer")
     /// Only touched on `queue`.
     nonisolated(unsafe) private var appenders: [TopicPartition: PartitionAppender] = [:]
@@ -154,9 +161,10 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
         var outcome: Acceptance = .accepted
         var drainNow = false
         var drainLater = false
-        /// `bufferedBytes` as this turn last read it, and what the turn framed since (not yet added to it).
-        var bufferedSeen: Int
-        var unbookedBytes = 0
+        /// `framedBytes` with what this turn framed (stored back at the end of the turn),
+        /// and `writtenBytes` as this turn last read it.
+        var framed: Int
+        var writtenSeen: Int
     }
 
     /// Frames messages from `first` on into their partitions' batches, as many as fit in the buffer,
@@ -165,7 +173,7 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
     @inline(__always)
     private func acceptUnderLock(_ messages: UnsafeBufferPointer<OutgoingMessage>, from first: Int, defaultTimestamp: Int64) -> Step {
         framing.withLock { framing -> Step in
-            var step = Step(next: first, bufferedSeen: bufferedBytes.load(ordering: .relaxed))
+            var step = Step(next: first, framed: framedBytes.load(ordering: .relaxed), writtenSeen: writtenBytes.load(ordering: .relaxed))
             // A bounded number per turn: other senders, and a flush or linger collecting the
             // open batches, take the same lock.
             let end = min(messages.count, first + Self.messagesPerLock)
@@ -174,7 +182,7 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
                 guard case .accepted = step.outcome else { break }
                 step.next += 1
             }
-            if step.unbookedBytes > 0 { bufferedBytes.add(step.unbookedBytes, ordering: .relaxed) }
+            framedBytes.store(step.framed, ordering: .relaxed)
             if framing.openBytes >= options.batchBytes && !framing.openCollectAsked {
                 framing.openCollectAsked = true
                 if askForDrain(collectOpen: true) { step.drainNow = true }
@@ -220,10 +228,10 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
             framing.withLock { $0.settings[topic] = loaded }
         case .full:
             await withCheckedContinuation { continuation in
-                // The writer lowers `bufferedBytes` and takes the waiters under `handoff`: a
+                // The writer raises `writtenBytes` and takes the waiters under `handoff`: a
                 // sender that finds the buffer full here is woken by that drain or a later one.
                 let resumeNow = handoff.withLock { handoff -> Bool in
-                    if bufferedBytes.load(ordering: .relaxed) < options.bufferBytes || handoff.closed { return true }
+                    if bufferedBytes < options.bufferBytes || handoff.closed { return true }
                     handoff.backpressureWaits += 1
                     handoff.spaceWaiters.append(continuation)
                     return false
@@ -252,10 +260,10 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
             topicSlot = .passUnretained(created)
             framing.lastTopic = topicSlot
         }
-        if step.bufferedSeen + step.unbookedBytes >= options.bufferBytes {
-            // What this turn read may be stale (the writer only lowers it): look again before giving up.
-            step.bufferedSeen = bufferedBytes.load(ordering: .relaxed)
-            if step.bufferedSeen + step.unbookedBytes >= options.bufferBytes { return .full }
+        if step.framed - step.writtenSeen >= options.bufferBytes {
+            // What this turn read may be stale (the writer only raises it): look again before giving up.
+            step.writtenSeen = writtenBytes.load(ordering: .relaxed)
+            if step.framed - step.writtenSeen >= options.bufferBytes { return .full }
         }
         // `topics` keeps the topic alive for the whole turn: use it without retaining it.
         return topicSlot._withUnsafeGuaranteedRef { topic -> Acceptance in
@@ -282,16 +290,14 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
             } catch {
                 return .failed(error as? TransportError ?? TransportError(.invalidArgument, "cannot frame a message for '\(message.topic)': \(error)"))
             }
-            step.unbookedBytes += size
+            step.framed += size
             framing.openBytes += size
             framing.accepted += 1
             if filled >= options.batchBytes {
                 let buffer = topic.takeBatch(Int(partition))!
                 framing.openBytes -= filled
-                // Booked before the writer can see the batch, so that its subtraction never runs ahead.
-                bufferedBytes.add(step.unbookedBytes, ordering: .relaxed)
-                step.bufferedSeen += step.unbookedBytes
-                step.unbookedBytes = 0
+                // Booked before the writer can see the batch, so that `writtenBytes` never runs ahead of it.
+                framedBytes.store(step.framed, ordering: .relaxed)
                 let position = TopicPartition(topic: topic.name, partition: partition)
                 let queueDrain = handoff.withLock { handoff -> Bool in
                     handoff.ready.append((position, buffer))
@@ -351,7 +357,7 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
             }
         }
         let (spaceWaiters, done, scheduleAgain) = handoff.withLock { handoff in
-            bufferedBytes.subtract(bytes, ordering: .relaxed)
+            writtenBytes.store(writtenBytes.load(ordering: .relaxed) + bytes, ordering: .relaxed)
             if let target = pass.target { handoff.written = target }
             // Keep enough written buffers to refill the whole buffer without new allocations
             // (large allocations are fresh mappings: page faults on every batch).

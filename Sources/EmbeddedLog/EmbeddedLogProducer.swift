@@ -61,7 +61,7 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
 
     /// One topic's open batches, a slot per partition. Only touched under `framing`.
     ///
-    /// The slots hold their buffers retained by hand (``openBatch(_:)``, ``takeBatch(_:)``):
+    /// The slots hold their buffers retained by hand (``openBatch(_:partition:)``, ``takeBatch(_:)``):
     /// framing a message then touches no reference count. A retain or release is a locked
     /// instruction, a full fence that waits for the previous record's stores to reach the
     /// cache, and per message that cost more than all the framing.
@@ -110,6 +110,7 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
     /// Bytes buffered or being written, as far as this thread can tell (it may overstate: the
     /// writer only ever lowers it).
     private var bufferedBytes: Int { framedBytes.load(ordering: .relaxed) - writtenBytes.load(ordering: .relaxed) }
+
     private let queue = DispatchQueue(label: "touchstone.embedded-log.producer")
     /// Only touched on `queue`.
     nonisolated(unsafe) private var appenders: [TopicPartition: PartitionAppender] = [:]

@@ -2,60 +2,115 @@ import Dispatch
 import Synchronization
 import Transport
 
-/// A producer of the embedded log. `send` frames the record (CRC included)
-/// into a per-partition batch in memory and returns at once; batches are
-/// written on the producer's own serial queue (appends take a blocking
-/// `flock`, which must not run on Swift's cooperative pool) once `batchBytes`
-/// are waiting, after `linger`, or on `flush()`. While `bufferBytes` are
-/// buffered or being written, `send` suspends until a write completes
-/// (backpressure instead of an error or unbounded memory).
+/// A producer of the embedded log. `send` frames the record into a per-partition
+/// batch in memory and returns at once; batches are checksummed and written on
+/// the producer's own serial queue (appends take a blocking `flock`, which must
+/// not run on Swift's cooperative pool) once a partition's batch reaches
+/// `batchBytes` (or the open batches add up to that), after `linger`, or on
+/// `flush()`. While `bufferBytes` are buffered or being written, `send` suspends
+/// until a write completes (backpressure instead of an error or unbounded memory).
 final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
-    private struct State {
+    // Two locks, so that the writer does not wait out senders that frame messages in a tight loop:
+    // `framing` is what senders hold while framing a run of messages; `handoff` is where full
+    // batches, spare buffers and waiters pass between senders and the writer, which each side
+    // takes about once per batch. In the steady stream of full batches the writer takes only
+    // `handoff`; it takes `framing` only to collect partly filled batches (flush, linger).
+    // Lock order: `framing` before `handoff`, never the other way.
+
+    /// What senders touch while framing. Under `framing`.
+    private struct Framing {
         /// Records waiting to be written: per topic, each partition's batch still being filled.
         var topics: [String: TopicBatches] = [:]
         /// The topic the previous message went to: most messages go where the last one did.
-        var lastTopic: TopicBatches?
-        /// Full batches waiting to be written, in the order they filled (before any open batch of their partition).
-        var ready: [(position: TopicPartition, buffer: FrameBuffer)] = []
+        /// Not retained: `topics` owns it.
+        var lastTopic: Unmanaged<TopicBatches>?
         /// Topic settings, loaded once per topic.
         var settings: [String: TopicSettings] = [:]
-        /// Written batch buffers kept for reuse.
-        var spareBuffers: [FrameBuffer] = []
-        /// Bytes buffered plus bytes being written.
-        var bufferedBytes = 0
-        var waitingBytes = 0
-        /// Messages accepted by `send`, and how many of them are written.
+        /// Bytes in the open (partly filled) batches.
+        var openBytes = 0
+        /// The writer has been asked to collect the open batches because they add up to a batch
+        /// (many partitions, none full).
+        var openCollectAsked = false
+        /// Messages accepted by `send`.
         var accepted = 0
-        var written = 0
-        /// A drain is queued to run now.
-        var drainScheduled = false
         /// A drain is due after `linger`.
         var lingerArmed = false
+        var closed = false
+        var nextSpreadPartition = 0
+    }
+
+    /// What passes between senders and the writer. Under `handoff`.
+    private struct Handoff {
+        /// Full batches waiting to be written, in the order they filled (before any open batch of their partition).
+        var ready: [(position: TopicPartition, buffer: FrameBuffer)] = []
+        /// Written batch buffers kept for reuse.
+        var spareBuffers: [FrameBuffer] = []
+        /// The next drain must also collect the open batches (for a flush, or because they add up to a batch).
+        var collectOpen = false
+        /// A drain is queued and has not yet taken `ready`.
+        var drainScheduled = false
+        /// How many of the accepted messages are written (as of the last drain that collected everything).
+        var written = 0
         var spaceWaiters: [CheckedContinuation<Void, Never>] = []
         var flushWaiters: [(target: Int, continuation: CheckedContinuation<Void, any Error>)] = []
         var failure: TransportError?
         var closed = false
-        var nextSpreadPartition = 0
         /// How often `send` had to wait for buffer space (for tests and diagnostics).
         var backpressureWaits = 0
     }
 
-    /// One topic's open batches, a slot per partition. Only touched under the state lock.
+    /// One topic's open batches, a slot per partition. Only touched under `framing`.
+    ///
+    /// The slots hold their buffers retained by hand (``openBatch(_:partition:)``, ``takeBatch(_:)``):
+    /// framing a message then touches no reference count. A retain or release is a locked
+    /// instruction, a full fence that waits for the previous record's stores to reach the
+    /// cache, and per message that cost more than all the framing.
     private final class TopicBatches {
         let name: String
         let partitions: Int32
-        var open: [FrameBuffer?]
+        private(set) var open: [Unmanaged<FrameBuffer>?]
 
         init(settings: TopicSettings) {
             name = settings.name
             partitions = settings.partitions
             open = Array(repeating: nil, count: Int(settings.partitions))
         }
+
+        deinit {
+            for slot in open { slot?.release() }
+        }
+
+        /// Puts `buffer` in the empty slot of `partition`.
+        func openBatch(_ buffer: FrameBuffer, partition: Int) -> Unmanaged<FrameBuffer> {
+            precondition(open[partition] == nil, "partition \(partition) of '\(name)' already has an open batch")
+            let slot = Unmanaged.passRetained(buffer)
+            open[partition] = slot
+            return slot
+        }
+
+        /// Empties the slot of `partition`, handing its buffer (if any) to the caller.
+        func takeBatch(_ partition: Int) -> FrameBuffer? {
+            guard let slot = open[partition] else { return nil }
+            open[partition] = nil
+            return slot.takeRetainedValue()
+        }
     }
 
     private let transport: EmbeddedLogTransport
     private let options: EmbeddedLogOptions
-    private let state = Mutex(State())
+    private let framing = Mutex(Framing())
+    private let handoff = Mutex(Handoff())
+    /// Bytes framed so far, and bytes written so far: their difference is what is buffered or
+    /// being written (for backpressure). Each has one writer — `framedBytes` senders under
+    /// `framing`, `writtenBytes` the writer queue — so both are kept with plain stores: an
+    /// atomic add would be one more locked instruction (a full fence) per message.
+    private let framedBytes = Atomic<Int>(0)
+    private let writtenBytes = Atomic<Int>(0)
+
+    /// Bytes buffered or being written, as far as this thread can tell (it may overstate: the
+    /// writer only ever lowers it).
+    private var bufferedBytes: Int { framedBytes.load(ordering: .relaxed) - writtenBytes.load(ordering: .relaxed) }
+
     private let queue = DispatchQueue(label: "touchstone.embedded-log.producer")
     /// Only touched on `queue`.
     nonisolated(unsafe) private var appenders: [TopicPartition: PartitionAppender] = [:]
@@ -66,16 +121,18 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
     }
 
     private func settings(_ topic: String) throws -> TopicSettings {
-        if let cached = state.withLock({ $0.settings[topic] }) { return cached }
+        if let cached = framing.withLock({ $0.settings[topic] }) { return cached }
         let loaded = try transport.settings(topic)
-        state.withLock { $0.settings[topic] = loaded }
+        framing.withLock { $0.settings[topic] = loaded }
         return loaded
     }
 
     func send(_ message: OutgoingMessage) async throws {
         let now = Clock.nowMilliseconds()
         while true {
-            let step = try acceptUnderLock(CollectionOfOne(message), from: 0, defaultTimestamp: now)
+            let step = withUnsafePointer(to: message) {
+                acceptUnderLock(UnsafeBufferPointer(start: $0, count: 1), from: 0, defaultTimestamp: now)
+            }
             startDrains(step)
             if step.next == 1 { return }
             try await handleStop(step.outcome)
@@ -86,7 +143,7 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
         let now = Clock.nowMilliseconds()
         var next = 0
         while next < messages.count {
-            let step = try acceptUnderLock(messages, from: next, defaultTimestamp: now)
+            let step = messages.withUnsafeBufferPointer { acceptUnderLock($0, from: next, defaultTimestamp: now) }
             startDrains(step)
             next = step.next
             if case .accepted = step.outcome { continue }
@@ -94,42 +151,57 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
         }
     }
 
-    /// Messages framed per turn under the lock (see `acceptUnderLock`).
+    /// Messages framed per turn under `framing` (see `acceptUnderLock`).
     private static let messagesPerLock = 64
 
     private enum Acceptance { case accepted, full, failed(TransportError), needSettings(String) }
 
-    /// What one turn under the lock did: how far it got, why it stopped, and which drain it asks for.
+    /// What one turn under `framing` did: how far it got, why it stopped, and which drain it asks for.
     private struct Step {
         var next: Int
-        var outcome: Acceptance
-        var drainNow: Bool
-        var drainLater: Bool
+        var outcome: Acceptance = .accepted
+        var drainNow = false
+        var drainLater = false
+        /// `framedBytes` with what this turn framed (stored back at the end of the turn),
+        /// and `writtenBytes` as this turn last read it.
+        var framed: Int
+        var writtenSeen: Int
     }
 
     /// Frames messages from `first` on into their partitions' batches, as many as fit in the buffer,
-    /// under one lock. Generic over the collection so that each message is borrowed from it, not copied.
+    /// under one lock. Messages are read in place through a buffer pointer: an array's subscript
+    /// would copy each one (retaining and releasing its arrays, which costs more than framing it).
     @inline(__always)
-    private func acceptUnderLock<Messages: RandomAccessCollection<OutgoingMessage>>(_ messages: Messages, from first: Int, defaultTimestamp: Int64) throws -> Step where Messages.Index == Int {
-        try state.withLock { state -> Step in
-            var step = Step(next: first, outcome: .accepted, drainNow: false, drainLater: false)
-            // A bounded number per turn: the writer thread takes the same lock to pick up batches,
-            // and waiting out a whole long batch would stall it.
+    private func acceptUnderLock(_ messages: UnsafeBufferPointer<OutgoingMessage>, from first: Int, defaultTimestamp: Int64) -> Step {
+        framing.withLock { framing -> Step in
+            var step = Step(next: first, framed: framedBytes.load(ordering: .relaxed), writtenSeen: writtenBytes.load(ordering: .relaxed))
+            // A bounded number per turn: other senders, and a flush or linger collecting the
+            // open batches, take the same lock.
             let end = min(messages.count, first + Self.messagesPerLock)
             while step.next < end {
-                step.outcome = try accept(messages[step.next], defaultTimestamp: defaultTimestamp, into: &state)
+                step.outcome = accept(messages[step.next], defaultTimestamp: defaultTimestamp, into: &framing, step: &step)
                 guard case .accepted = step.outcome else { break }
                 step.next += 1
             }
-            if state.drainScheduled { return step }
-            if state.waitingBytes >= options.batchBytes {
-                state.drainScheduled = true
-                step.drainNow = true
-            } else if !state.lingerArmed {
-                state.lingerArmed = true
+            framedBytes.store(step.framed, ordering: .relaxed)
+            if framing.openBytes >= options.batchBytes && !framing.openCollectAsked {
+                framing.openCollectAsked = true
+                if askForDrain(collectOpen: true) { step.drainNow = true }
+            } else if framing.openBytes > 0 && !framing.lingerArmed {
+                framing.lingerArmed = true
                 step.drainLater = true
             }
             return step
+        }
+    }
+
+    /// Marks a drain as wanted; true when the caller must queue it (none is queued yet).
+    private func askForDrain(collectOpen: Bool) -> Bool {
+        handoff.withLock { handoff in
+            if collectOpen { handoff.collectOpen = true }
+            if handoff.drainScheduled { return false }
+            handoff.drainScheduled = true
+            return true
         }
     }
 
@@ -139,10 +211,7 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
         if step.drainLater {
             let delay = options.linger.components
             let nanoseconds = Int(delay.seconds) * 1_000_000_000 + Int(delay.attoseconds / 1_000_000_000)
-            queue.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) {
-                self.state.withLock { $0.lingerArmed = false }
-                self.drain()
-            }
+            queue.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { self.drain(lingerExpired: true) }
         }
     }
 
@@ -157,13 +226,15 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
             throw error
         case .needSettings(let topic):
             let loaded = try transport.settings(topic)
-            state.withLock { $0.settings[topic] = loaded }
+            framing.withLock { $0.settings[topic] = loaded }
         case .full:
             await withCheckedContinuation { continuation in
-                let resumeNow = state.withLock { state -> Bool in
-                    if state.bufferedBytes < options.bufferBytes || state.closed { return true }
-                    state.backpressureWaits += 1
-                    state.spaceWaiters.append(continuation)
+                // The writer raises `writtenBytes` and takes the waiters under `handoff`: a
+                // sender that finds the buffer full here is woken by that drain or a later one.
+                let resumeNow = handoff.withLock { handoff -> Bool in
+                    if bufferedBytes < options.bufferBytes || handoff.closed { return true }
+                    handoff.backpressureWaits += 1
+                    handoff.spaceWaiters.append(continuation)
                     return false
                 }
                 if resumeNow { continuation.resume() }
@@ -171,79 +242,102 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
         }
     }
 
-    /// Frames one message into its partition's open batch, under the lock. A batch that
-    /// reaches `batchBytes` moves to `ready`, so that a slow writer never makes one batch
-    /// grow (and be copied) without bound.
+    /// Frames one message into its partition's open batch, under `framing`. A batch that
+    /// reaches `batchBytes` moves to `ready` (and a drain is queued for it), so that a slow
+    /// writer never makes one batch grow (and be copied) without bound.
     @inline(__always)
-    private func accept(_ message: borrowing OutgoingMessage, defaultTimestamp: Int64, into state: inout State) throws -> Acceptance {
-        if state.closed { return .failed(TransportError(.closed, "send on a closed producer")) }
-        let topic: TopicBatches
-        if let last = state.lastTopic, last.name == message.topic {
-            topic = last
-        } else if let known = state.topics[message.topic] {
-            topic = known
-            state.lastTopic = known
+    private func accept(_ message: borrowing OutgoingMessage, defaultTimestamp: Int64, into framing: inout Framing, step: inout Step) -> Acceptance {
+        if framing.closed { return .failed(TransportError(.closed, "send on a closed producer")) }
+        let topicSlot: Unmanaged<TopicBatches>
+        if let last = framing.lastTopic, last._withUnsafeGuaranteedRef({ $0.name == message.topic }) {
+            topicSlot = last
+        } else if let known = framing.topics[message.topic] {
+            topicSlot = .passUnretained(known)
+            framing.lastTopic = topicSlot
         } else {
-            guard let settings = state.settings[message.topic] else { return .needSettings(message.topic) }
-            topic = TopicBatches(settings: settings)
-            state.topics[message.topic] = topic
-            state.lastTopic = topic
+            guard let settings = framing.settings[message.topic] else { return .needSettings(message.topic) }
+            let created = TopicBatches(settings: settings)
+            framing.topics[message.topic] = created
+            topicSlot = .passUnretained(created)
+            framing.lastTopic = topicSlot
         }
-        if state.bufferedBytes >= options.bufferBytes { return .full }
-        let partition: Int32
-        if let explicit = message.partition {
-            guard explicit >= 0 && explicit < topic.partitions else {
-                return .failed(TransportError(.unknownPartition, "topic '\(message.topic)' has partitions 0..<\(topic.partitions); cannot send to \(explicit)"))
+        if step.framed - step.writtenSeen >= options.bufferBytes {
+            // What this turn read may be stale (the writer only raises it): look again before giving up.
+            step.writtenSeen = writtenBytes.load(ordering: .relaxed)
+            if step.framed - step.writtenSeen >= options.bufferBytes { return .full }
+        }
+        // `topics` keeps the topic alive for the whole turn: use it without retaining it.
+        return topicSlot._withUnsafeGuaranteedRef { topic -> Acceptance in
+            let partition: Int32
+            if let explicit = message.partition {
+                guard explicit >= 0 && explicit < topic.partitions else {
+                    return .failed(TransportError(.unknownPartition, "topic '\(message.topic)' has partitions 0..<\(topic.partitions); cannot send to \(explicit)"))
+                }
+                partition = explicit
+            } else if let key = message.key {
+                partition = Murmur2Partitioner.partition(key: key, partitions: topic.partitions)
+            } else {
+                framing.nextSpreadPartition &+= 1
+                partition = Int32(framing.nextSpreadPartition % Int(topic.partitions))
             }
-            partition = explicit
-        } else if let key = message.key {
-            partition = Murmur2Partitioner.partition(key: key, partitions: topic.partitions)
-        } else {
-            state.nextSpreadPartition &+= 1
-            partition = Int32(state.nextSpreadPartition % Int(topic.partitions))
+            let slot = topic.open[Int(partition)]
+                ?? topic.openBatch(handoff.withLock { $0.spareBuffers.popLast() } ?? FrameBuffer(capacity: options.batchBytes + 4096), partition: Int(partition))
+            let size: Int
+            let filled: Int
+            do {
+                (size, filled) = try slot._withUnsafeGuaranteedRef { buffer in
+                    (try buffer.append(timestamp: message.timestamp ?? defaultTimestamp, key: message.key, value: message.value, headers: message.headers), buffer.count)
+                }
+            } catch {
+                return .failed(error as? TransportError ?? TransportError(.invalidArgument, "cannot frame a message for '\(message.topic)': \(error)"))
+            }
+            step.framed += size
+            framing.openBytes += size
+            framing.accepted += 1
+            if filled >= options.batchBytes {
+                let buffer = topic.takeBatch(Int(partition))!
+                framing.openBytes -= filled
+                // Booked before the writer can see the batch, so that `writtenBytes` never runs ahead of it.
+                framedBytes.store(step.framed, ordering: .relaxed)
+                let position = TopicPartition(topic: topic.name, partition: partition)
+                let queueDrain = handoff.withLock { handoff -> Bool in
+                    handoff.ready.append((position, buffer))
+                    if handoff.drainScheduled { return false }
+                    handoff.drainScheduled = true
+                    return true
+                }
+                if queueDrain { step.drainNow = true }
+            }
+            return .accepted
         }
-        let buffer: FrameBuffer
-        if let open = topic.open[Int(partition)] {
-            buffer = open
-        } else {
-            buffer = state.spareBuffers.popLast() ?? FrameBuffer(capacity: options.batchBytes + 4096)
-            topic.open[Int(partition)] = buffer
-        }
-        let size = try buffer.append(timestamp: message.timestamp ?? defaultTimestamp, key: message.key, value: message.value, headers: message.headers)
-        state.bufferedBytes += size
-        state.waitingBytes += size
-        state.accepted += 1
-        if buffer.count >= options.batchBytes {
-            state.ready.append((TopicPartition(topic: topic.name, partition: partition), buffer))
-            topic.open[Int(partition)] = nil
-        }
-        return .accepted
     }
 
-    /// Writes everything buffered, on `queue`.
-    private func drain() {
-        let (batches, target, wantsSync) = state.withLock { state in
-            var batches = state.ready
-            state.ready = []
-            for topic in state.topics.values {
-                for (partition, open) in topic.open.enumerated() {
-                    guard let open else { continue }
-                    batches.append((TopicPartition(topic: topic.name, partition: Int32(partition)), open))
-                    topic.open[partition] = nil
-                }
-            }
-            state.waitingBytes = 0
-            state.drainScheduled = false
-            return (batches, state.accepted, !state.flushWaiters.isEmpty)
+    /// What one drain writes: the batches in order, and for a drain that collected everything,
+    /// how many accepted messages that covers and whether a flush waits for an fsync.
+    private struct Pass {
+        var batches: [(position: TopicPartition, buffer: FrameBuffer)]
+        var target: Int?
+        var wantsSync = false
+    }
+
+    /// Writes what is waiting, on `queue`: the full batches, and the open ones too when a flush
+    /// or the linger asks for them.
+    private func drain(lingerExpired: Bool = false) {
+        let steady = handoff.withLock { handoff -> Pass? in
+            if handoff.collectOpen || lingerExpired { return nil }
+            handoff.drainScheduled = false
+            defer { handoff.ready = [] }
+            return Pass(batches: handoff.ready)
         }
+        let pass = steady ?? collectEverything(lingerExpired: lingerExpired)
         // Each partition's batches in the order they filled, written under one lock.
         var byPartition: [TopicPartition: [FrameBuffer]] = [:]
         var partitionOrder: [TopicPartition] = []
-        for (position, batch) in batches {
+        for (position, batch) in pass.batches {
             if byPartition[position] == nil { partitionOrder.append(position) }
             byPartition[position, default: []].append(batch)
         }
-        let bytes = batches.reduce(0) { $0 + $1.buffer.count }
+        let bytes = pass.batches.reduce(0) { $0 + $1.buffer.count }
         var failure: TransportError?
         for position in partitionOrder where failure == nil {
             let buffers = byPartition[position]!
@@ -256,37 +350,41 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
                     ?? TransportError(.io, "cannot append to \(position): \(error)")
             }
         }
-        if wantsSync && options.syncOnFlush && failure == nil {
+        if pass.wantsSync && options.syncOnFlush && failure == nil {
             do {
                 for appender in appenders.values { try appender.sync() }
             } catch {
                 failure = error as? TransportError ?? TransportError(.io, "cannot fsync: \(error)")
             }
         }
-        let (spaceWaiters, done, scheduleAgain) = state.withLock { state in
-            state.bufferedBytes -= bytes
-            state.written = target
+        let (spaceWaiters, done, scheduleAgain) = handoff.withLock { handoff in
+            writtenBytes.store(writtenBytes.load(ordering: .relaxed) + bytes, ordering: .relaxed)
+            if let target = pass.target { handoff.written = target }
             // Keep enough written buffers to refill the whole buffer without new allocations
             // (large allocations are fresh mappings: page faults on every batch).
-            for (_, batch) in batches where state.spareBuffers.count < options.bufferBytes / max(options.batchBytes, 1) {
+            for (_, batch) in pass.batches where handoff.spareBuffers.count < options.bufferBytes / max(options.batchBytes, 1) {
                 batch.reset()
-                state.spareBuffers.append(batch)
+                handoff.spareBuffers.append(batch)
             }
-            if let failure, state.failure == nil { state.failure = failure }
-            let spaceWaiters = state.spaceWaiters
-            state.spaceWaiters = []
+            if let failure, handoff.failure == nil { handoff.failure = failure }
+            let spaceWaiters = handoff.spaceWaiters
+            handoff.spaceWaiters = []
             var done: [(CheckedContinuation<Void, any Error>, TransportError?)] = []
             // A waiter is done once its messages are written, and synced if it asked after they were.
-            let syncCovered = wantsSync || !options.syncOnFlush
-            state.flushWaiters.removeAll { waiter in
-                guard waiter.target <= target, syncCovered || state.failure != nil else { return false }
-                done.append((waiter.continuation, state.failure))
+            let syncCovered = pass.wantsSync || !options.syncOnFlush
+            let written = handoff.written
+            let failure = handoff.failure
+            handoff.flushWaiters.removeAll { waiter in
+                guard waiter.target <= written, syncCovered || failure != nil else { return false }
+                done.append((waiter.continuation, failure))
                 return true
             }
-            if !done.isEmpty { state.failure = nil }
+            if !done.isEmpty { handoff.failure = nil }
+            // A waiter still waiting needs a drain that collects everything (and fsyncs).
+            if !handoff.flushWaiters.isEmpty { handoff.collectOpen = true }
             var scheduleAgain = false
-            if (state.waitingBytes > 0 || !state.flushWaiters.isEmpty) && !state.drainScheduled {
-                state.drainScheduled = true
+            if (!handoff.ready.isEmpty || handoff.collectOpen) && !handoff.drainScheduled {
+                handoff.drainScheduled = true
                 scheduleAgain = true
             }
             return (spaceWaiters, done, scheduleAgain)
@@ -295,6 +393,30 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
         for waiter in spaceWaiters { waiter.resume() }
         for (continuation, failure) in done {
             if let failure { continuation.resume(throwing: failure) } else { continuation.resume() }
+        }
+    }
+
+    /// Takes the full batches and then every open one, under both locks, so that each
+    /// partition's batches stay in order and every message accepted so far is in the pass.
+    private func collectEverything(lingerExpired: Bool) -> Pass {
+        framing.withLock { framing in
+            if lingerExpired { framing.lingerArmed = false }
+            var pass = handoff.withLock { handoff in
+                handoff.collectOpen = false
+                handoff.drainScheduled = false
+                defer { handoff.ready = [] }
+                return Pass(batches: handoff.ready, wantsSync: !handoff.flushWaiters.isEmpty)
+            }
+            for topic in framing.topics.values {
+                for partition in topic.open.indices {
+                    guard let open = topic.takeBatch(partition) else { continue }
+                    pass.batches.append((TopicPartition(topic: topic.name, partition: Int32(partition)), open))
+                }
+            }
+            framing.openBytes = 0
+            framing.openCollectAsked = false
+            pass.target = framing.accepted
+            return pass
         }
     }
 
@@ -307,15 +429,21 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
     }
 
     /// How many times `send` has suspended for buffer space so far.
-    var backpressureWaits: Int { state.withLock { $0.backpressureWaits } }
+    var backpressureWaits: Int { handoff.withLock { $0.backpressureWaits } }
 
     func flush() async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let schedule = state.withLock { state -> Bool in
-                state.flushWaiters.append((state.accepted, continuation))
-                if state.drainScheduled { return false }
-                state.drainScheduled = true
-                return true
+            // The target is read and the waiter registered under both locks: the drain that
+            // collects everything sees either both or neither.
+            let schedule = framing.withLock { framing -> Bool in
+                let target = framing.accepted
+                return handoff.withLock { handoff -> Bool in
+                    handoff.flushWaiters.append((target, continuation))
+                    handoff.collectOpen = true
+                    if handoff.drainScheduled { return false }
+                    handoff.drainScheduled = true
+                    return true
+                }
             }
             if schedule { queue.async { self.drain() } }
         }
@@ -323,10 +451,11 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
 
     func close() async throws {
         defer {
-            let waiters = state.withLock { state in
-                state.closed = true
-                let waiters = state.spaceWaiters
-                state.spaceWaiters = []
+            framing.withLock { $0.closed = true }
+            let waiters = handoff.withLock { handoff in
+                handoff.closed = true
+                let waiters = handoff.spaceWaiters
+                handoff.spaceWaiters = []
                 return waiters
             }
             for waiter in waiters { waiter.resume() }

@@ -26,23 +26,22 @@ public struct NormalizeProcessor: StreamProcessor {
     /// The synchronous core, for callers (and benchmarks) outside a task.
     public func outputs(for message: ConsumedMessage) throws(StageError) -> [OutgoingMessage] {
         let context = try Self.context(of: message)
-        let items = try Normalizer.items(fromLine: message.value, context: context)
-        // Through a buffer pointer, so that each item is borrowed in place: the array's subscript copied it out first.
-        return try items.withUnsafeBufferPointer { (items) throws(StageError) -> [OutgoingMessage] in
-            var outputs: [OutgoingMessage] = []
-            outputs.reserveCapacity(items.count)
-            for index in items.indices {
-                let value: [UInt8]
-                do {
-                    value = try ItemJSON.encode(items[index])
-                } catch {
-                    throw StageError("could not encode the item: \(error)")
-                }
-                let key = Item.key(platform: items[index].platform, itemID: items[index].itemID)
-                outputs.append(OutgoingMessage(topic: TopicName.items, key: key, value: value, timestamp: message.timestamp))
+        var items = try Normalizer.items(fromLine: message.value, context: context)
+        var outputs: [OutgoingMessage] = []
+        outputs.reserveCapacity(items.count)
+        // Taken from the back, so that each item is moved out of the array, not copied; then put back in order.
+        while let item = items.popLast() {
+            let value: [UInt8]
+            do {
+                value = try ItemJSON.encode(item)
+            } catch {
+                throw StageError("could not encode the item: \(error)")
             }
-            return outputs
+            outputs.append(OutgoingMessage(topic: TopicName.items, key: Item.key(platform: item.platform, itemID: item.itemID),
+                                           value: value, timestamp: message.timestamp))
         }
+        outputs.reverse()
+        return outputs
     }
 
     /// Reads the raw headers ingest wrote. Without a platform header there is no adapter to choose.

@@ -212,32 +212,6 @@ public struct Item: Codable, Sendable, Hashable {
     /// Added by text-match: which profile versions judged this item.
     public var profiles: [ProfileVersion]?
 
-    // Inlinable: adapters build one per item, and the opaque call copied the whole struct out.
-    @inlinable
-    public init(
-        platform: String, itemID: String, kind: ItemKind, url: String? = nil, account: Account? = nil,
-        title: String? = nil, text: String? = nil, price: Price? = nil, pictures: [Picture] = [],
-        links: [Link] = [], hashtags: [String] = [], mentions: [String] = [], contacts: [Contact] = [],
-        postedAt: String? = nil, raw: RawRef? = nil
-    ) {
-        self.schema = Item.schemaVersion
-        self.platform = platform
-        self.itemID = itemID
-        self.kind = kind
-        self.url = url
-        self.account = account
-        self.title = title
-        self.text = text
-        self.price = price
-        self.pictures = pictures
-        self.links = links
-        self.hashtags = hashtags
-        self.mentions = mentions
-        self.contacts = contacts
-        self.postedAt = postedAt
-        self.raw = raw
-    }
-
     /// The message key on every item topic: `platform:item_id`.
     public var key: String { Item.key(platform: platform, itemID: itemID) }
 
@@ -247,5 +221,21 @@ public struct Item: Codable, Sendable, Hashable {
         case schema, platform, kind, url, account, title, text, price, pictures, links, hashtags, mentions, contacts, raw, signals, profiles
         case itemID = "item_id"
         case postedAt = "posted_at"
+    }
+}
+
+extension Item {
+    // In an extension, so that the struct keeps its implicit memberwise initializer:
+    // delegating to it builds the item in place, where assigning each field in an
+    // explicit initializer made a whole copy of the struct and destroyed the original.
+    public init(
+        platform: String, itemID: String, kind: ItemKind, url: String? = nil, account: Account? = nil,
+        title: String? = nil, text: String? = nil, price: Price? = nil, pictures: [Picture] = [],
+        links: [Link] = [], hashtags: [String] = [], mentions: [String] = [], contacts: [Contact] = [],
+        postedAt: String? = nil, raw: RawRef? = nil
+    ) {
+        self.init(schema: Item.schemaVersion, platform: platform, itemID: itemID, kind: kind, url: url, account: account,
+                  title: title, text: text, price: price, pictures: pictures, links: links, hashtags: hashtags,
+                  mentions: mentions, contacts: contacts, postedAt: postedAt, raw: raw, signals: nil, profiles: nil)
     }
 }

@@ -16,15 +16,6 @@ public struct Evidence: Sendable {
     private var seenMentions = SeenSet<String>()
     private var seenContacts = SeenSet<Contact>()
 
-    public init(country: String? = nil) {
-        // Most countries come upper-case already ("GB"): nothing to change then.
-        if let country, country.utf8.allSatisfy({ $0 < 0x80 && !($0 >= 0x61 && $0 <= 0x7a) }) {
-            self.country = country
-        } else {
-            self.country = country?.uppercased()
-        }
-    }
-
     // MARK: Adding fields
 
     /// A URL from a structured field (entities, website, outbound link).
@@ -375,6 +366,17 @@ struct LinkKey: Hashable, Sendable {
     }
 
     func hash(into hasher: inout Hasher) { hasher.combine(joined) }
+}
+
+extension Evidence {
+    // In an extension, so that the struct keeps its memberwise initializer: delegating
+    // to it builds the value in place (see `Item`'s initializer). `links:` is spelled
+    // out so that the call can only mean the memberwise one.
+    public init(country: String? = nil) {
+        // Most countries come upper-case already ("GB"): nothing to change then.
+        let upper = country.map { $0.utf8.allSatisfy({ $0 < 0x80 && !($0 >= 0x61 && $0 <= 0x7a) }) ? $0 : $0.uppercased() }
+        self.init(links: [], country: upper)
+    }
 }
 
 /// A set for the few values an item has: a linear scan of a short array

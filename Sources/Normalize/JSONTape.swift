@@ -472,9 +472,19 @@ public struct TapeCursor {
     /// Follows a dotted path (`ItemInfo.Title.DisplayValue`). Nil when any
     /// step is missing or null; throws when a step is present but not an object.
     public func field(_ dotted: String) throws -> TapeCursor? {
-        var dotted = dotted
-        return try dotted.withUTF8 { path throws(JSONFieldError) in try lookup(path) }.map { TapeCursor(tape: tape, index: $0) }
+        try index(of: dotted).map { TapeCursor(tape: tape, index: $0) }
     }
+
+    /// The entry a dotted path leads to, as ``field(_:)`` finds it. The typed lookups read
+    /// the entry in place: making a cursor for each retained and released the tape.
+    @inline(__always)
+    func index(of dotted: String) throws -> Int? {
+        var dotted = dotted
+        return try dotted.withUTF8 { path throws(JSONFieldError) in try lookup(path) }
+    }
+
+    /// The same tape's entry `other`, as a cursor (for error messages).
+    func sibling(_ other: Int) -> TapeCursor { TapeCursor(tape: tape, index: other) }
 
     /// The entry at a dotted path from this value, as ``field(_:)`` describes.
     func lookup(_ path: UnsafeBufferPointer<UInt8>) throws(JSONFieldError) -> Int? {
@@ -500,33 +510,41 @@ public struct TapeCursor {
     }
 
     /// A field that must be present and non-null.
-    public func required(_ dotted: String) throws -> TapeCursor {
-        guard let found = try field(dotted) else {
+    public func required(_ dotted: String) throws -> TapeCursor { sibling(try requiredIndex(dotted)) }
+
+    func requiredIndex(_ dotted: String) throws -> Int {
+        guard let found = try index(of: dotted) else {
             throw JSONFieldError(path: childPath(dotted), reason: "required field is missing")
         }
         return found
     }
 
-    public func asString() throws -> String {
-        guard kind == .string else { throw typeError("a string") }
-        return tape.text(index)
+    public func asString() throws -> String { try string(at: index) }
+
+    /// The string at entry `i`.
+    func string(at i: Int) throws -> String {
+        guard tape.kind(i) == .string else { throw sibling(i).typeError("a string") }
+        return tape.text(i)
     }
 
     /// An id as the platform's own digits: a JSON string, or a JSON integer kept digit for digit.
-    public func asID() throws -> String {
-        switch kind {
+    public func asID() throws -> String { try id(at: index) }
+
+    /// The id at entry `i`, as ``asID()`` reads it.
+    func id(at i: Int) throws -> String {
+        switch tape.kind(i) {
         case .string:
-            let entry = tape.entries[index]
-            guard entry.end > entry.start else { throw JSONFieldError(path: path, reason: "expected a non-empty id, found an empty string") }
-            return tape.text(index)
+            let entry = tape.entries[i]
+            guard entry.end > entry.start else { throw JSONFieldError(path: sibling(i).path, reason: "expected a non-empty id, found an empty string") }
+            return tape.text(i)
         case .number:
-            let n = tape.text(index)
+            let n = tape.text(i)
             guard n.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-                throw JSONFieldError(path: path, reason: "expected an integer id, found the number \(n)")
+                throw JSONFieldError(path: sibling(i).path, reason: "expected an integer id, found the number \(n)")
             }
             return n
         default:
-            throw typeError("an id (string or integer)")
+            throw sibling(i).typeError("an id (string or integer)")
         }
     }
 
@@ -578,21 +596,21 @@ public struct TapeCursor {
 
     // Optional typed lookups: nil when missing or null, throw on a wrong type.
 
-    public func string(_ dotted: String) throws -> String? { try field(dotted)?.asString() }
-    public func id(_ dotted: String) throws -> String? { try field(dotted)?.asID() }
+    public func string(_ dotted: String) throws -> String? { try index(of: dotted).map { try string(at: $0) } }
+    public func id(_ dotted: String) throws -> String? { try index(of: dotted).map { try id(at: $0) } }
     public func numberText(_ dotted: String) throws -> String? { try field(dotted)?.asNumberText() }
     public func object(_ dotted: String) throws -> TapeCursor? { try field(dotted)?.asObject() }
     public func array(_ dotted: String) throws -> [TapeCursor] { try field(dotted)?.asArray() ?? [] }
 
     /// An array of strings (`tags[]`); a non-string element is an error naming its index.
     public func strings(_ dotted: String) throws -> [String] {
-        guard let array = try field(dotted) else { return [] }
-        guard array.kind == .array else { throw array.typeError("an array") }
+        guard let array = try index(of: dotted) else { return [] }
+        guard tape.kind(array) == .array else { throw sibling(array).typeError("an array") }
         var strings: [String] = []
-        try tape.forEachChild(of: array.index) { strings.append(try TapeCursor(tape: tape, index: $0).asString()) }
+        try tape.forEachChild(of: array) { strings.append(try string(at: $0)) }
         return strings
     }
 
-    public func requiredString(_ dotted: String) throws -> String { try required(dotted).asString() }
-    public func requiredID(_ dotted: String) throws -> String { try required(dotted).asID() }
+    public func requiredString(_ dotted: String) throws -> String { try string(at: requiredIndex(dotted)) }
+    public func requiredID(_ dotted: String) throws -> String { try id(at: requiredIndex(dotted)) }
 }

@@ -160,13 +160,17 @@ public struct Picture: Codable, Sendable, Hashable {
     /// Why the picture could not be fetched or decoded.
     public var error: String?
 
-    public init(url: String) {
-        self.url = url
-    }
-
     enum CodingKeys: String, CodingKey {
         case url, sha256, width, height, pdq, quality, matches, error
         case byteCount = "byte_count"
+    }
+}
+
+extension Picture {
+    // Delegates to the memberwise initializer, as ``Item``'s does (`sha256:` spelled out so
+    // that the call can only mean that one).
+    public init(url: String) {
+        self.init(url: url, sha256: nil)
     }
 }
 

@@ -471,16 +471,16 @@ public struct TapeCursor {
 
     /// Follows a dotted path (`ItemInfo.Title.DisplayValue`). Nil when any
     /// step is missing or null; throws when a step is present but not an object.
-    public func field(_ dotted: String) throws -> TapeCursor? {
+    public func field(_ dotted: StaticString) throws -> TapeCursor? {
         try index(of: dotted).map { TapeCursor(tape: tape, index: $0) }
     }
 
     /// The entry a dotted path leads to, as ``field(_:)`` finds it. The typed lookups read
     /// the entry in place: making a cursor for each retained and released the tape.
     @inline(__always)
-    func index(of dotted: String) throws -> Int? {
-        var dotted = dotted
-        return try dotted.withUTF8 { path throws(JSONFieldError) in try lookup(path) }
+    func index(of dotted: StaticString) throws(JSONFieldError) -> Int? {
+        // A literal's bytes in place: no String to retain and release per lookup.
+        try lookup(UnsafeBufferPointer(start: dotted.utf8Start, count: dotted.utf8CodeUnitCount))
     }
 
     /// The same tape's entry `other`, as a cursor (for error messages).
@@ -510,11 +510,11 @@ public struct TapeCursor {
     }
 
     /// A field that must be present and non-null.
-    public func required(_ dotted: String) throws -> TapeCursor { sibling(try requiredIndex(dotted)) }
+    public func required(_ dotted: StaticString) throws -> TapeCursor { sibling(try requiredIndex(dotted)) }
 
-    func requiredIndex(_ dotted: String) throws -> Int {
+    func requiredIndex(_ dotted: StaticString) throws -> Int {
         guard let found = try index(of: dotted) else {
-            throw JSONFieldError(path: childPath(dotted), reason: "required field is missing")
+            throw JSONFieldError(path: childPath(dotted.description), reason: "required field is missing")
         }
         return found
     }
@@ -596,14 +596,14 @@ public struct TapeCursor {
 
     // Optional typed lookups: nil when missing or null, throw on a wrong type.
 
-    public func string(_ dotted: String) throws -> String? { try index(of: dotted).map { try string(at: $0) } }
-    public func id(_ dotted: String) throws -> String? { try index(of: dotted).map { try id(at: $0) } }
-    public func numberText(_ dotted: String) throws -> String? { try field(dotted)?.asNumberText() }
-    public func object(_ dotted: String) throws -> TapeCursor? { try field(dotted)?.asObject() }
-    public func array(_ dotted: String) throws -> [TapeCursor] { try field(dotted)?.asArray() ?? [] }
+    public func string(_ dotted: StaticString) throws -> String? { try index(of: dotted).map { try string(at: $0) } }
+    public func id(_ dotted: StaticString) throws -> String? { try index(of: dotted).map { try id(at: $0) } }
+    public func numberText(_ dotted: StaticString) throws -> String? { try field(dotted)?.asNumberText() }
+    public func object(_ dotted: StaticString) throws -> TapeCursor? { try field(dotted)?.asObject() }
+    public func array(_ dotted: StaticString) throws -> [TapeCursor] { try field(dotted)?.asArray() ?? [] }
 
     /// An array of strings (`tags[]`); a non-string element is an error naming its index.
-    public func strings(_ dotted: String) throws -> [String] {
+    public func strings(_ dotted: StaticString) throws -> [String] {
         guard let array = try index(of: dotted) else { return [] }
         guard tape.kind(array) == .array else { throw sibling(array).typeError("an array") }
         var strings: [String] = []
@@ -611,6 +611,6 @@ public struct TapeCursor {
         return strings
     }
 
-    public func requiredString(_ dotted: String) throws -> String { try string(at: requiredIndex(dotted)) }
-    public func requiredID(_ dotted: String) throws -> String { try id(at: requiredIndex(dotted)) }
+    public func requiredString(_ dotted: StaticString) throws -> String { try string(at: requiredIndex(dotted)) }
+    public func requiredID(_ dotted: StaticString) throws -> String { try id(at: requiredIndex(dotted)) }
 }

@@ -35,7 +35,7 @@ public enum Platforms {
             return try? value.asID()
         }
         // Plain member lookups: nil for a missing member or a non-object, as `JSONValue`'s subscript.
-        func member(_ value: TapeCursor?, _ key: String) -> TapeCursor? {
+        func member(_ value: TapeCursor?, _ key: StaticString) -> TapeCursor? {
             guard let value, value.kind == .object else { return nil }
             return (try? value.field(key)) ?? nil
         }

@@ -2,7 +2,7 @@ import TouchstoneCore
 
 extension TapeCursor {
     /// An ISO 4217 code at `dotted`, upper-cased; nil when absent; an error naming the field when malformed.
-    func currency(_ dotted: String) throws -> String? {
+    func currency(_ dotted: StaticString) throws -> String? {
         guard let field = try field(dotted) else { return nil }
         let text = try field.asString()
         guard let code = currencyCode(text) else {
@@ -12,7 +12,7 @@ extension TapeCursor {
     }
 
     /// A decimal amount at `dotted` (number or numeric string); nil when absent.
-    func amount(_ dotted: String) throws -> String? {
+    func amount(_ dotted: StaticString) throws -> String? {
         guard let field = try field(dotted) else { return nil }
         // A JSON number without an exponent is already the decimal text `decimalAmount` would give.
         if field.kind == .number, let plain = field.plainNumberText() { return plain }
@@ -29,7 +29,7 @@ extension TapeCursor {
     }
 
     /// A time at `dotted`: ISO 8601 text or Unix seconds; nil when absent.
-    func time(_ dotted: String) throws -> String? {
+    func time(_ dotted: StaticString) throws -> String? {
         guard let field = try field(dotted) else { return nil }
         switch field.value {
         case .number(let n):

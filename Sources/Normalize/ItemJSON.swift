@@ -226,10 +226,8 @@ struct JSONWriter: ~Copyable {
     }
 
     mutating func string(_ value: String) {
-        // Native strings lend their bytes in place; others are copied once.
-        if value.utf8.withContiguousStorageIfAvailable({ quoted($0) }) == nil {
-            Array(value.utf8).withUnsafeBufferPointer { quoted($0) }
-        }
+        // Borrowed as a span: `withContiguousStorageIfAvailable` retained and released the storage.
+        value.utf8Span.span.withUnsafeBufferPointer { quoted($0) }
     }
 
     /// `bytes` between quotes, escaped.

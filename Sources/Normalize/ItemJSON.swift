@@ -181,24 +181,18 @@ struct JSONWriter: ~Copyable {
             text.withUTF8 { append($0) }
             return
         }
-        // Decimal digits written in place, as `String(value)` spells them.
+        // Decimal digits, as `String(value)` spells them, without making the String.
         var magnitude = v.magnitude
-        var digits = 1
-        var scale: UInt64 = 10
-        while digits < 20, magnitude >= scale {
-            digits += 1
-            if scale > UInt64.max / 10 { break }
-            scale *= 10
+        if v < 0 { append(UInt8(ascii: "-")) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(0x30 + magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            append(UnsafeBufferPointer(rebasing: digits[start...]))
         }
-        reserve(digits + 1)
-        if v < 0 { base[count] = UInt8(ascii: "-"); count += 1 }
-        var at = count + digits - 1
-        repeat {
-            base[at] = UInt8(0x30 + magnitude % 10)
-            magnitude /= 10
-            at -= 1
-        } while magnitude > 0
-        count += digits
     }
 
     mutating func array<T>(_ values: [T], _ element: (inout JSONWriter, T) -> Void) {

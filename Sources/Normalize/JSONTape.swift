@@ -550,13 +550,9 @@ public struct TapeCursor {
 
     /// A number entry's literal when it has no exponent (`25.00`, `-3`); nil otherwise.
     func plainNumberText() -> String? {
-        let entry = tape.entries[index]
-        guard entry.kind == .number else { return nil }
-        return tape.bytes.withUnsafeBufferPointer { bytes in
-            let literal = UnsafeBufferPointer(rebasing: bytes[entry.start..<entry.end])
-            if literal.contains(where: { $0 | 0x20 == UInt8(ascii: "e") }) { return nil }
-            return String(decoding: literal, as: UTF8.self)
-        }
+        guard kind == .number else { return nil }
+        let literal = tape.text(index)
+        return literal.utf8.contains(where: { $0 | 0x20 == UInt8(ascii: "e") }) ? nil : literal
     }
 
     /// A number's literal text; numeric strings are accepted as platforms mix both.

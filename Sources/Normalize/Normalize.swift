@@ -37,7 +37,7 @@ public struct NormalizeProcessor: StreamProcessor {
             } catch {
                 throw StageError("could not encode the item: \(error)")
             }
-            outputs.append(OutgoingMessage(topic: TopicName.items, key: Item.key(platform: item.platform, itemID: item.itemID),
+            outputs.append(OutgoingMessage(topic: TopicName.items, key: Item.keyBytes(platform: item.platform, itemID: item.itemID),
                                            value: value, timestamp: message.timestamp))
         }
         outputs.reverse()

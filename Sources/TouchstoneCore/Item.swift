@@ -221,6 +221,21 @@ public struct Item: Codable, Sendable, Hashable {
 
     public static func key(platform: String, itemID: String) -> String { "\(platform):\(itemID)" }
 
+    /// ``key(platform:itemID:)`` as the UTF-8 bytes of a message key, without making the String.
+    public static func keyBytes(platform: String, itemID: String) -> [UInt8] {
+        var platform = platform, itemID = itemID
+        return platform.withUTF8 { platform in
+            itemID.withUTF8 { itemID in
+                [UInt8](unsafeUninitializedCapacity: platform.count + 1 + itemID.count) { key, count in
+                    _ = key.initialize(fromContentsOf: platform)
+                    key[platform.count] = UInt8(ascii: ":")
+                    _ = UnsafeMutableBufferPointer(rebasing: key[(platform.count + 1)...]).initialize(fromContentsOf: itemID)
+                    count = platform.count + 1 + itemID.count
+                }
+            }
+        }
+    }
+
     enum CodingKeys: String, CodingKey {
         case schema, platform, kind, url, account, title, text, price, pictures, links, hashtags, mentions, contacts, raw, signals, profiles
         case itemID = "item_id"

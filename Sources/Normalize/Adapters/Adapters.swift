@@ -39,20 +39,8 @@ public enum Platforms {
             guard let value, value.kind == .object else { return nil }
             return (try? value.field(key)) ?? nil
         }
-        // Bytes, not String interpolation: ingest keys every line.
         func key(_ platform: String, _ id: String?) -> [UInt8]? {
-            guard var id else { return nil }
-            var platform = platform
-            var key: [UInt8] = []
-            platform.withUTF8 { platform in
-                id.withUTF8 { id in
-                    key.reserveCapacity(platform.count + 1 + id.count)
-                    key.append(contentsOf: platform)
-                    key.append(UInt8(ascii: ":"))
-                    key.append(contentsOf: id)
-                }
-            }
-            return key
+            id.map { Item.keyBytes(platform: platform, itemID: $0) }
         }
         switch platform {
         case "instagram":
@@ -133,7 +121,7 @@ struct ItemDraft: ~Copyable {
     var postedAt: String?
     private(set) var account: Account?
     private(set) var pictures: [Picture] = []
-    var evidence = Evidence()
+    var evidence: Evidence
     private var pictureURLs = SeenSet<String>()
 
     init(platform: String, itemID: String, kind: ItemKind, context: RawContext, country: String? = nil) {
@@ -141,8 +129,7 @@ struct ItemDraft: ~Copyable {
         self.itemID = itemID
         self.kind = kind
         raw = context.rawRef
-        // Set in place: assigning a new Evidence copied it in and destroyed the original.
-        if let country { evidence.country = country.uppercased() }
+        evidence = Evidence(country: country)
     }
 
     mutating func addPicture(_ reference: String?, context: RawContext) {

@@ -431,33 +431,10 @@ struct DecodedScalars: ScalarText {
 
     /// Encoded straight to UTF-8 (appending scalars to a String one by one was a hot spot).
     func string(_ range: Range<Int>) -> String {
-        String(unsafeUninitializedCapacity: range.count * 4) { bytes in
-            var n = 0
-            for k in range {
-                let v = scalars[k].value
-                switch v {
-                case 0..<0x80:
-                    bytes[n] = UInt8(v)
-                    n += 1
-                case 0x80..<0x800:
-                    bytes[n] = UInt8(0xc0 | (v >> 6))
-                    bytes[n + 1] = UInt8(0x80 | (v & 0x3f))
-                    n += 2
-                case 0x800..<0x10000:
-                    bytes[n] = UInt8(0xe0 | (v >> 12))
-                    bytes[n + 1] = UInt8(0x80 | ((v >> 6) & 0x3f))
-                    bytes[n + 2] = UInt8(0x80 | (v & 0x3f))
-                    n += 3
-                default:
-                    bytes[n] = UInt8(0xf0 | (v >> 18))
-                    bytes[n + 1] = UInt8(0x80 | ((v >> 12) & 0x3f))
-                    bytes[n + 2] = UInt8(0x80 | ((v >> 6) & 0x3f))
-                    bytes[n + 3] = UInt8(0x80 | (v & 0x3f))
-                    n += 4
-                }
-            }
-            return n
-        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(range.count * 4)
+        for k in range { bytes.appendUTF8(scalar: scalars[k].value) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
@@ -572,18 +549,8 @@ extension String {
     /// Drops quotes and brackets around a token and sentence punctuation after it.
     func trimmingPunctuation() -> String {
         // Nothing to trim when both ends are ASCII outside the two sets below (most tokens).
-        if let first = utf8.first, let last = utf8.last, first < 0x80, last < 0x80 {
-            switch (first, last) {
-            case (UInt8(ascii: "("), _), (UInt8(ascii: "["), _), (UInt8(ascii: "{"), _), (UInt8(ascii: "\""), _), (UInt8(ascii: "'"), _),
-                 (UInt8(ascii: "<"), _), (UInt8(ascii: "*"), _),
-                 (_, UInt8(ascii: ".")), (_, UInt8(ascii: ",")), (_, UInt8(ascii: ";")), (_, UInt8(ascii: ":")), (_, UInt8(ascii: "!")),
-                 (_, UInt8(ascii: "?")), (_, UInt8(ascii: ")")), (_, UInt8(ascii: "]")), (_, UInt8(ascii: "}")), (_, UInt8(ascii: "\"")),
-                 (_, UInt8(ascii: "'")), (_, UInt8(ascii: ">")), (_, UInt8(ascii: "*")):
-                break
-            default:
-                return self
-            }
-        }
+        if let first = utf8.first, let last = utf8.last, first < 0x80, last < 0x80,
+           !isLeadingPunctuation(first), !isTrailingPunctuation(last) { return self }
         // ASCII: the sets' ASCII members, on bytes.
         let onBytes = utf8.withContiguousStorageIfAvailable { b -> String? in
             guard allASCII(b) else { return nil }

@@ -89,14 +89,8 @@ public enum HTMLText {
             self.packed = packed
         }
 
-        init(_ name: StaticString) {
-            var packed: UInt64 = 0
-            for k in 0..<name.utf8CodeUnitCount { packed |= UInt64(name.utf8Start[k]) << (8 * UInt64(k)) }
-            self.packed = packed
-        }
-
-        static let script = Tag("script")
-        static let style = Tag("style")
+        static let script = Tag(packing: "script")
+        static let style = Tag(packing: "style")
         static let block: [Tag] = HTMLText.blockTags.map { Tag(packing: $0) }
         static let inline: [Tag] = HTMLText.inlineTags.map { Tag(packing: $0) }
 

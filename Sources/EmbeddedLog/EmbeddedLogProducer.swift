@@ -57,6 +57,13 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
         var closed = false
         /// How often `send` had to wait for buffer space (for tests and diagnostics).
         var backpressureWaits = 0
+
+        /// Marks a drain as queued; true when the caller must queue it (none was).
+        mutating func scheduleDrain() -> Bool {
+            if drainScheduled { return false }
+            drainScheduled = true
+            return true
+        }
     }
 
     /// One topic's open batches, a slot per partition. Only touched under `framing`.
@@ -199,9 +206,7 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
     private func askForDrain(collectOpen: Bool) -> Bool {
         handoff.withLock { handoff in
             if collectOpen { handoff.collectOpen = true }
-            if handoff.drainScheduled { return false }
-            handoff.drainScheduled = true
-            return true
+            return handoff.scheduleDrain()
         }
     }
 
@@ -302,9 +307,7 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
                 let position = TopicPartition(topic: topic.name, partition: partition)
                 let queueDrain = handoff.withLock { handoff -> Bool in
                     handoff.ready.append((position, buffer))
-                    if handoff.drainScheduled { return false }
-                    handoff.drainScheduled = true
-                    return true
+                    return handoff.scheduleDrain()
                 }
                 if queueDrain { step.drainNow = true }
             }
@@ -382,11 +385,7 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
             if !done.isEmpty { handoff.failure = nil }
             // A waiter still waiting needs a drain that collects everything (and fsyncs).
             if !handoff.flushWaiters.isEmpty { handoff.collectOpen = true }
-            var scheduleAgain = false
-            if (!handoff.ready.isEmpty || handoff.collectOpen) && !handoff.drainScheduled {
-                handoff.drainScheduled = true
-                scheduleAgain = true
-            }
+            let scheduleAgain = (!handoff.ready.isEmpty || handoff.collectOpen) && handoff.scheduleDrain()
             return (spaceWaiters, done, scheduleAgain)
         }
         if scheduleAgain { queue.async { self.drain() } }
@@ -440,9 +439,7 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
                 return handoff.withLock { handoff -> Bool in
                     handoff.flushWaiters.append((target, continuation))
                     handoff.collectOpen = true
-                    if handoff.drainScheduled { return false }
-                    handoff.drainScheduled = true
-                    return true
+                    return handoff.scheduleDrain()
                 }
             }
             if schedule { queue.async { self.drain() } }

@@ -116,13 +116,16 @@ struct IngestBenchmark: AsyncParsableCommand {
             let ingester = LineIngester(platform: platform, source: path)
             while let line = try reader.next() {
                 guard case .published(let raw) = ingester.disposition(of: line, capturedAt: capturedAt) else { continue }
-                let consumed = ConsumedMessage(topic: raw.topic, partition: 0, offset: offset, key: raw.key, value: raw.value,
-                                               headers: raw.headers, timestamp: 0)
+                items += try processor.outputs(for: Self.consumed(raw, offset: offset)).count
                 offset += 1
-                items += try processor.outputs(for: consumed).count
             }
         }
         return items
+    }
+
+    /// A raw message as normalize would consume it from partition 0 at `offset`.
+    static func consumed(_ raw: OutgoingMessage, offset: Int64) -> ConsumedMessage {
+        ConsumedMessage(topic: raw.topic, partition: 0, offset: offset, key: raw.key, value: raw.value, headers: raw.headers, timestamp: 0)
     }
 
     /// Each step alone, best of 3, as a share of the parse: reading lines, the tape, SHA-256,
@@ -134,16 +137,14 @@ struct IngestBenchmark: AsyncParsableCommand {
             while let line = try reader.next() { lines.append((platform, line)) }
         }
         let capturedAt = Timestamp.now()
+        let ingesters = Dictionary(uniqueKeysWithValues: paths.map { ($0.platform, LineIngester(platform: $0.platform, source: $0.path)) })
         let raws: [ConsumedMessage] = lines.enumerated().compactMap { index, entry in
-            let ingester = LineIngester(platform: entry.platform, source: paths[0].path)
-            guard case .published(let raw) = ingester.disposition(of: entry.line, capturedAt: capturedAt) else { return nil }
-            return ConsumedMessage(topic: raw.topic, partition: 0, offset: Int64(index), key: raw.key, value: raw.value,
-                                   headers: raw.headers, timestamp: 0)
+            guard case .published(let raw) = ingesters[entry.platform]!.disposition(of: entry.line, capturedAt: capturedAt) else { return nil }
+            return Self.consumed(raw, offset: Int64(index))
         }
         let processor = NormalizeProcessor()
         let contexts = try raws.map { try NormalizeProcessor.context(of: $0) }
         let items = try zip(raws, contexts).flatMap { try Normalizer.items(fromLine: $0.value, context: $1) }
-        let ingesters = Dictionary(uniqueKeysWithValues: paths.map { ($0.platform, LineIngester(platform: $0.platform, source: $0.path)) })
 
         func best(_ body: () throws -> Void) throws -> Double { try (0..<3).map { _ in try measure(body) }.min()! }
         let steps: [(String, Double)] = [

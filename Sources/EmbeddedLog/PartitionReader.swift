@@ -110,10 +110,14 @@ final class PartitionReader {
             if parseBuffered(into: &out, max: max) { continue }
             try refill()
             if parseBuffered(into: &out, max: max) { continue }
-            // A full buffer without a whole record: a record larger than the buffer, which refill grows.
+            // A full buffer without a whole record: a record larger than the buffer, which refill
+            // grows. A buffer that cannot grow holds a damaged frame with more bytes behind it:
+            // handled below like the end of the segment, never re-read in a loop.
             var grown = false
             while bufferFill == buffer.count && !grown {
+                let capacity = buffer.count
                 try refill()
+                if buffer.count == capacity { break }
                 grown = parseBuffered(into: &out, max: max)
             }
             if grown { continue }

@@ -147,3 +147,44 @@ import Transport
         return all
     }
 }
+
+/// A damaged record with more than a read buffer (1 MiB) of records behind it, in the
+/// newest segment: the consumer returns the records before it and then polls empty,
+/// as at the end of the log. (It once re-read the same full buffer forever, one core
+/// busy, and `poll` never came back to honour its timeout.)
+@Suite struct EmbeddedLogDamagedMiddleTests {
+    @Test func damageFollowedByMoreThanABufferDoesNotStallPoll() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("touchstone-damage-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let topic = "damaged"
+        let records = 8_000
+        let value = [UInt8](repeating: 0x61, count: 300)
+        let transport = try EmbeddedLogTransport(directory: directory)
+        try await transport.createTopic(TopicSpec(name: topic, partitions: 1))
+        let producer = try await transport.makeProducer()
+        try await producer.send(contentsOf: (0..<records).map { _ in OutgoingMessage(topic: topic, key: nil, value: value, partition: 0) })
+        try await producer.close()
+
+        // Flip a byte in the value of record 10 (every frame is the same size).
+        let partitionDirectory = directory.appendingPathComponent("topics/\(topic)/0").path
+        let bases = Segments.bases(in: partitionDirectory)
+        #expect(bases == [0], "the records should share one segment")
+        let frameSize = Int64(RecordFormat.frameSize(keyCount: nil, valueCount: value.count, headers: []))
+        let file = try PosixFile(path: Segments.path(partitionDirectory, base: 0))
+        #expect(try file.size == frameSize * Int64(records))
+        let at = frameSize * 10 + frameSize / 2
+        try [UInt8(0x62)].withUnsafeBytes { try file.write($0, at: at) }
+
+        let consumer = try await transport.makeConsumer(topics: [topic], membership: .standalone(start: .earliest))
+        var read: [ConsumedMessage] = []
+        var emptyPolls = 0
+        while emptyPolls < 3 {
+            let batch = try await consumer.poll(maxMessages: 1000, timeout: .milliseconds(20))
+            if batch.isEmpty { emptyPolls += 1 }
+            read += batch
+        }
+        try await consumer.close()
+        #expect(read.map(\.offset) == Array(0..<10))
+        #expect(read.allSatisfy { $0.value == value })
+    }
+}

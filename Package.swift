@@ -26,7 +26,8 @@ let package = Package(
         ]),
         .target(name: "Transport", dependencies: ["TouchstoneCore"]),
         .target(name: "CCRC32C"),
-        .target(name: "EmbeddedLog", dependencies: ["TouchstoneCore", "Transport", "CCRC32C"], swiftSettings: [
+        .target(name: "CFileSpace"),
+        .target(name: "EmbeddedLog", dependencies: ["TouchstoneCore", "Transport", "CCRC32C", "CFileSpace"], swiftSettings: [
             // The append path touches buffer fields per record; dynamic exclusivity checks on them
             // cost more than the framing itself. Every buffer is only touched under one lock or queue.
             .unsafeFlags(["-enforce-exclusivity=unchecked"]),
@@ -92,7 +93,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "touchstone-bench", dependencies: [
-            "Pipeline", "Materializer", "HashImages", "TouchstoneTestKit",
+            "Pipeline", "Materializer", "HashImages", "TouchstoneTestKit", "CFileSpace",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

@@ -186,7 +186,7 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
             // open batches, take the same lock.
             let end = min(messages.count, first + Self.messagesPerLock)
             while step.next < end {
-                step.outcome = accept(messages[step.next], defaultTimestamp: defaultTimestamp, into: &framing, step: &step)
+                step.outcome = accept(MessageAddress(pointer: messages.baseAddress! + step.next), defaultTimestamp: defaultTimestamp, into: &framing, step: &step)
                 guard case .accepted = step.outcome else { break }
                 step.next += 1
             }
@@ -250,19 +250,23 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
     /// Frames one message into its partition's open batch, under `framing`. A batch that
     /// reaches `batchBytes` moves to `ready` (and a drain is queued for it), so that a slow
     /// writer never makes one batch grow (and be copied) without bound.
+    ///
+    /// The message is read in place through its address: passed by value (even `borrowing`),
+    /// the closures below captured a copy of it, a retain and release of each of its arrays.
     @inline(__always)
-    private func accept(_ message: borrowing OutgoingMessage, defaultTimestamp: Int64, into framing: inout Framing, step: inout Step) -> Acceptance {
+    private func accept(_ address: MessageAddress, defaultTimestamp: Int64, into framing: inout Framing, step: inout Step) -> Acceptance {
+        let message = address.pointer
         if framing.closed { return .failed(TransportError(.closed, "send on a closed producer")) }
         let topicSlot: Unmanaged<TopicBatches>
-        if let last = framing.lastTopic, last._withUnsafeGuaranteedRef({ $0.name == message.topic }) {
+        if let last = framing.lastTopic, last._withUnsafeGuaranteedRef({ $0.name == message.pointee.topic }) {
             topicSlot = last
-        } else if let known = framing.topics[message.topic] {
+        } else if let known = framing.topics[message.pointee.topic] {
             topicSlot = .passUnretained(known)
             framing.lastTopic = topicSlot
         } else {
-            guard let settings = framing.settings[message.topic] else { return .needSettings(message.topic) }
+            guard let settings = framing.settings[message.pointee.topic] else { return .needSettings(message.pointee.topic) }
             let created = TopicBatches(settings: settings)
-            framing.topics[message.topic] = created
+            framing.topics[message.pointee.topic] = created
             topicSlot = .passUnretained(created)
             framing.lastTopic = topicSlot
         }
@@ -274,12 +278,12 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
         // `topics` keeps the topic alive for the whole turn: use it without retaining it.
         return topicSlot._withUnsafeGuaranteedRef { topic -> Acceptance in
             let partition: Int32
-            if let explicit = message.partition {
+            if let explicit = message.pointee.partition {
                 guard explicit >= 0 && explicit < topic.partitions else {
-                    return .failed(TransportError(.unknownPartition, "topic '\(message.topic)' has partitions 0..<\(topic.partitions); cannot send to \(explicit)"))
+                    return .failed(TransportError(.unknownPartition, "topic '\(message.pointee.topic)' has partitions 0..<\(topic.partitions); cannot send to \(explicit)"))
                 }
                 partition = explicit
-            } else if let key = message.key {
+            } else if let key = message.pointee.key {
                 partition = Murmur2Partitioner.partition(key: key, partitions: topic.partitions)
             } else {
                 framing.nextSpreadPartition &+= 1
@@ -291,10 +295,10 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
             let filled: Int
             do {
                 (size, filled) = try slot._withUnsafeGuaranteedRef { buffer in
-                    (try buffer.append(timestamp: message.timestamp ?? defaultTimestamp, key: message.key, value: message.value, headers: message.headers), buffer.count)
+                    (try buffer.append(timestamp: message.pointee.timestamp ?? defaultTimestamp, key: message.pointee.key, value: message.pointee.value, headers: message.pointee.headers), buffer.count)
                 }
             } catch {
-                return .failed(error as? TransportError ?? TransportError(.invalidArgument, "cannot frame a message for '\(message.topic)': \(error)"))
+                return .failed(error as? TransportError ?? TransportError(.invalidArgument, "cannot frame a message for '\(message.pointee.topic)': \(error)"))
             }
             step.framed += size
             framing.openBytes += size
@@ -314,6 +318,9 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
             return .accepted
         }
     }
+
+    /// A message in the caller's array, read in place while `send` holds the array.
+    private struct MessageAddress: @unchecked Sendable { let pointer: UnsafePointer<OutgoingMessage> }
 
     /// What one drain writes: the batches in order, and for a drain that collected everything,
     /// how many accepted messages that covers and whether a flush waits for an fsync.
@@ -457,6 +464,16 @@ final class EmbeddedLogProducer: MessageProducer, @unchecked Sendable {
             }
             for waiter in waiters { waiter.resume() }
         }
-        try await flush()
+        var failure: (any Error)?
+        do { try await flush() } catch { failure = error }
+        // The appenders give back the disk blocks they reserved ahead of their writes.
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            queue.async {
+                for appender in self.appenders.values { appender.close() }
+                self.appenders = [:]
+                continuation.resume()
+            }
+        }
+        if let failure { throw failure }
     }
 }

@@ -5,11 +5,12 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CFileSpace
 import Dispatch
 import Transport
 
 /// A thin owner of a POSIX file descriptor: the embedded log needs `pread`,
-/// `flock`, `ftruncate` and `fsync`, which Foundation's FileHandle hides.
+/// `flock`, `ftruncate`, `fsync` and `fallocate`, which Foundation's FileHandle hides.
 final class PosixFile: @unchecked Sendable {
     let fd: Int32
     let path: String
@@ -65,6 +66,32 @@ final class PosixFile: @unchecked Sendable {
             }
             done += n
         }
+    }
+
+    /// Reserves disk blocks for the bytes in `range` without changing the file's size, so that
+    /// writes there skip the file system's block allocation (on ext4 about 40% of a buffered
+    /// write's CPU). Best effort: where the file system cannot, writes allocate as they go.
+    func reserve(_ range: Range<Int64>) {
+        guard !range.isEmpty else { return }
+        _ = touchstone_reserve_file_space(fd, range.lowerBound, Int64(range.count))
+    }
+
+    /// Gives back blocks reserved past the end of the file (by ``reserve(_:)``): truncating a
+    /// file to its own size frees them (ext4 and XFS do; punching a hole does not on ext4,
+    /// which ignores holes past the end). The modification time is kept: retention by age
+    /// reads it. Call only while nobody can be writing the file.
+    func releaseReservation() throws {
+        #if os(Linux)
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw PosixFile.error("cannot stat \(path)") }
+        let blockSize = max(Int64(info.st_blksize), 4096)
+        let inUse = (Int64(info.st_size) + blockSize - 1) / blockSize * blockSize
+        guard Int64(info.st_blocks) * 512 > inUse else { return }  // nothing reserved
+        try truncate(to: Int64(info.st_size))
+        let omit = (1 << 30) - 2  // UTIME_OMIT (a macro Swift does not import): keep the access time
+        var times = [timespec(tv_sec: 0, tv_nsec: omit), info.st_mtim]
+        futimens(fd, &times)
+        #endif
     }
 
     func truncate(to length: Int64) throws {

@@ -86,7 +86,7 @@ struct PipelineBenchmark: AsyncParsableCommand {
         }
         let total = (clock.now - start).seconds
         let view = (try? FileManager.default.attributesOfItem(atPath: environment.viewPath.path)[.size] as? Int) ?? 0
-        return Timing(total: total, stages: stages, viewBytes: view ?? 0)
+        return Timing(total: total, stages: stages, viewBytes: view)
     }
 
     /// Writes the corpus as one message file per platform. Items come in
@@ -101,7 +101,7 @@ struct PipelineBenchmark: AsyncParsableCommand {
             let (platform, line) = Self.line(i, picture: "images/p\((i / 4) % max(1, pictures)).jpg")
             if handles[platform] == nil {
                 let path = folder.appendingPathComponent("\(platform)-bench.ndjson").path
-                FileManager.default.createFile(atPath: path, contents: nil)
+                _ = FileManager.default.createFile(atPath: path, contents: nil)
                 handles[platform] = FileHandle(forWritingAtPath: path)
                 files.append((path, platform))
             }

@@ -548,13 +548,6 @@ public struct TapeCursor {
         }
     }
 
-    /// A number entry's literal when it has no exponent (`25.00`, `-3`); nil otherwise.
-    func plainNumberText() -> String? {
-        guard kind == .number else { return nil }
-        let literal = tape.text(index)
-        return literal.utf8.contains(where: { $0 | 0x20 == UInt8(ascii: "e") }) ? nil : literal
-    }
-
     /// A number's literal text; numeric strings are accepted as platforms mix both.
     public func asNumberText() throws -> String {
         switch kind {

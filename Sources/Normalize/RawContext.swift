@@ -6,32 +6,39 @@ import TouchstoneCore
 /// context (a Shopify shop domain).
 public struct RawContext: Sendable, Hashable {
     public var platform: String
-    public var topic: String
-    public var partition: Int32
-    public var offset: Int64
-    public var sha256: String
-    /// The file path or `http:<peer>` the line came from.
-    public var source: String?
-    public var line: Int?
-    public var capturedAt: String?
+    /// The raw reference every item of the line carries, made once per line: each item copies it.
+    public private(set) var rawRef: RawRef
     /// Extra ingest context (`--source`), e.g. a Shopify shop domain.
     public var context: String?
 
-    public init(platform: String, topic: String = TopicName.rawPosts, partition: Int32 = 0, offset: Int64 = 0, sha256: String = "",
-                source: String? = nil, line: Int? = nil, capturedAt: String? = nil, context: String? = nil) {
-        self.platform = platform
-        self.topic = topic
-        self.partition = partition
-        self.offset = offset
-        self.sha256 = sha256
-        self.source = source
-        self.line = line
-        self.capturedAt = capturedAt
-        self.context = context
+    public var topic: String {
+        get { rawRef.topic }
+        set { rawRef.topic = newValue }
     }
-
-    public var rawRef: RawRef {
-        RawRef(topic: topic, partition: partition, offset: offset, sha256: sha256, source: source, line: line, capturedAt: capturedAt)
+    public var partition: Int32 {
+        get { rawRef.partition }
+        set { rawRef.partition = newValue }
+    }
+    public var offset: Int64 {
+        get { rawRef.offset }
+        set { rawRef.offset = newValue }
+    }
+    public var sha256: String {
+        get { rawRef.sha256 }
+        set { rawRef.sha256 = newValue }
+    }
+    /// The file path or `http:<peer>` the line came from.
+    public var source: String? {
+        get { rawRef.source }
+        set { rawRef.source = newValue }
+    }
+    public var line: Int? {
+        get { rawRef.line }
+        set { rawRef.line = newValue }
+    }
+    public var capturedAt: String? {
+        get { rawRef.capturedAt }
+        set { rawRef.capturedAt = newValue }
     }
 
     /// The folder of the source file, for relative picture paths; nil for HTTP sources.
@@ -80,6 +87,17 @@ public struct RawContext: Sendable, Hashable {
             path = folder.isEmpty ? "/" + path : folder + "/" + path
         }
         return Picture(url: "file://" + FileURL.percentEncodePath(FileURL.standardize(path)))
+    }
+}
+
+extension RawContext {
+    // In an extension, so that the struct keeps its memberwise initializer: delegating to it
+    // builds the value in place, where assigning each field made a copy and destroyed the original.
+    public init(platform: String, topic: String = TopicName.rawPosts, partition: Int32 = 0, offset: Int64 = 0, sha256: String = "",
+                source: String? = nil, line: Int? = nil, capturedAt: String? = nil, context: String? = nil) {
+        self.init(platform: platform,
+                  rawRef: RawRef(topic: topic, partition: partition, offset: offset, sha256: sha256, source: source, line: line, capturedAt: capturedAt),
+                  context: context)
     }
 }
 

@@ -226,12 +226,14 @@ public struct Item: Codable, Sendable, Hashable {
         var platform = platform, itemID = itemID
         return platform.withUTF8 { platform in
             itemID.withUTF8 { itemID in
-                [UInt8](unsafeUninitializedCapacity: platform.count + 1 + itemID.count) { key, count in
-                    _ = key.initialize(fromContentsOf: platform)
-                    key[platform.count] = UInt8(ascii: ":")
-                    _ = UnsafeMutableBufferPointer(rebasing: key[(platform.count + 1)...]).initialize(fromContentsOf: itemID)
-                    count = platform.count + 1 + itemID.count
-                }
+                // Reserved and appended, not `[UInt8](unsafeUninitializedCapacity:)`: that one calls the
+                // standard library's unspecialized allocator, which looks up the array's metadata per call.
+                var key: [UInt8] = []
+                key.reserveCapacity(platform.count + 1 + itemID.count)
+                key.append(contentsOf: platform)
+                key.append(UInt8(ascii: ":"))
+                key.append(contentsOf: itemID)
+                return key
             }
         }
     }

@@ -12,18 +12,25 @@ public enum Platforms {
     public static let listings: [String] = ["amazon", "ebay", "etsy", "aliexpress", "shopify"]
     public static let all: [String] = posts + listings + ["generic"]
 
-    public static let adapters: [String: PlatformAdapter] = [
-        "instagram": InstagramAdapter.items,
-        "amazon": AmazonAdapter.items,
-        "ebay": EbayAdapter.items,
-        "etsy": EtsyAdapter.items,
-        "x": XAdapter.items,
-        "aliexpress": AliExpressAdapter.items,
-        "shopify": ShopifyAdapter.items,
-        "tiktok": TikTokAdapter.items,
-        "pinterest": PinterestAdapter.items,
-        "generic": GenericAdapter.items,
-    ]
+    public static let adapters: [String: PlatformAdapter] = Dictionary(uniqueKeysWithValues: all.map { ($0, adapter(for: $0)!) })
+
+    /// ``adapters``' entry for `platform`, by a switch: short names compare in place, where the
+    /// dictionary hashed the name of every line.
+    public static func adapter(for platform: String) -> PlatformAdapter? {
+        switch platform {
+        case "instagram": InstagramAdapter.items
+        case "amazon": AmazonAdapter.items
+        case "ebay": EbayAdapter.items
+        case "etsy": EtsyAdapter.items
+        case "x": XAdapter.items
+        case "aliexpress": AliExpressAdapter.items
+        case "shopify": ShopifyAdapter.items
+        case "tiktok": TikTokAdapter.items
+        case "pinterest": PinterestAdapter.items
+        case "generic": GenericAdapter.items
+        default: nil
+        }
+    }
 
     /// The key of a raw message (topics/raw.posts.json), as UTF-8: `platform:item_id` with
     /// the id read from the native object, nil when the object has no readable id (then
@@ -87,7 +94,7 @@ public enum Normalizer {
     }
 
     public static func items(from root: TapeCursor, context: RawContext) throws(StageError) -> [Item] {
-        guard let adapter = Platforms.adapters[context.platform] else {
+        guard let adapter = Platforms.adapter(for: context.platform) else {
             throw StageError("unknown platform '\(context.platform)'; known: \(Platforms.all.joined(separator: ", "))", field: RawHeader.platform)
         }
         guard root.kind == .object else {

@@ -16,7 +16,7 @@ enum InstagramAdapter {
         let account = Account(
             id: try discovery.id("id"), handle: username, displayName: try discovery.string("name"),
             bio: try discovery.string("biography"), website: try discovery.string("website")?.nonBlank)
-        _ = try discovery.numberText("followers_count")
+        try discovery.checkNumber("followers_count")
         var draft = ItemDraft(platform: "instagram", itemID: username, kind: .account, context: context)
         draft.url = "https://www.instagram.com/\(username)/"
         draft.title = account.displayName
@@ -60,8 +60,8 @@ enum InstagramAdapter {
             let childType = try child.string("media_type")
             draft.addPicture(childType == "VIDEO" ? try child.string("thumbnail_url") : try child.string("media_url"), context: context)
         }
-        _ = try media.numberText("like_count")
-        _ = try media.numberText("comments_count")
+        try media.checkNumber("like_count")
+        try media.checkNumber("comments_count")
         draft.postedAt = try media.time("timestamp")
         return draft.finish()
     }
@@ -86,7 +86,7 @@ enum XAdapter {
         var media: [String: String] = [:]
         for item in try root.array("includes.media") {
             let key = try item.requiredString("media_key")
-            _ = try item.requiredString("type")
+            try item.checkRequiredString("type")
             if let url = try item.string("url") ?? item.string("preview_image_url") { media[key] = url }
         }
         return try tweets.map { try tweet($0, users: users, media: media, context) }
@@ -143,8 +143,8 @@ enum TikTokAdapter {
             draft.evidence.scan(description, foundIn: "text")
         }
         draft.addPicture(try root.string("cover_image_url"), context: context)
-        _ = try root.numberText("like_count")
-        _ = try root.numberText("view_count")
+        try root.checkNumber("like_count")
+        try root.checkNumber("view_count")
         draft.postedAt = try root.time("create_time")
         return [draft.finish()]
     }

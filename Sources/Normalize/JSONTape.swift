@@ -548,6 +548,31 @@ public struct TapeCursor {
         }
     }
 
+    /// `platform:id` as UTF-8 for the id ``asID()`` reads here, nil where it throws: an id without
+    /// escapes is copied from the line's bytes, no String made for it.
+    func idKeyBytes(platform: String) -> [UInt8]? {
+        let entry = tape.entries[index]
+        switch entry.kind {
+        case .string where !entry.flag, .number:
+            guard entry.end > entry.start else { return nil }
+            return tape.bytes.withUnsafeBufferPointer { line in
+                let id = UnsafeBufferPointer(rebasing: line[entry.start..<entry.end])
+                if entry.kind == .number, !id.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return nil }
+                var platform = platform
+                return platform.withUTF8 { platform in
+                    var key: [UInt8] = []
+                    key.reserveCapacity(platform.count + 1 + id.count)
+                    key.append(contentsOf: platform)
+                    key.append(UInt8(ascii: ":"))
+                    key.append(contentsOf: id)
+                    return key
+                }
+            }
+        default:
+            return (try? asID()).map { Item.keyBytes(platform: platform, itemID: $0) }
+        }
+    }
+
     /// A number's literal text; numeric strings are accepted as platforms mix both.
     public func asNumberText() throws -> String {
         switch kind {

@@ -54,23 +54,25 @@ public struct RawContext: Sendable, Hashable {
     /// `//host/...` gets `https:`, a path is resolved against the source
     /// file's folder into a `file://` URL.
     public func picture(_ reference: String) -> Picture {
-        let trimmed = reference.trimmingSpaces()
-        if trimmed.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0d }) {
+        var trimmed = reference.trimmingSpaces()
+        enum Scheme { case absolute, protocolRelative, neither, notASCII }
+        let scheme = trimmed.withUTF8 { utf8 -> Scheme in
             // ASCII without CR: bytes and Characters agree, so the scheme is checked on bytes.
-            let utf8 = trimmed.utf8
+            guard utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0d }) else { return .notASCII }
             func hasScheme(_ scheme: StaticString) -> Bool {
                 guard utf8.count >= scheme.utf8CodeUnitCount else { return false }
-                var i = utf8.startIndex
                 for k in 0..<scheme.utf8CodeUnitCount {
-                    let b = utf8[i]
+                    let b = utf8[k]
                     if (b >= 0x41 && b <= 0x5a ? b | 0x20 : b) != scheme.utf8Start[k] { return false }
-                    i = utf8.index(after: i)
                 }
                 return true
             }
-            if hasScheme("http://") || hasScheme("https://") || hasScheme("file://") || hasScheme("data:") { return Picture(url: trimmed) }
-            if hasScheme("//") { return Picture(url: "https:" + trimmed) }
-        } else {
+            if hasScheme("http://") || hasScheme("https://") || hasScheme("file://") || hasScheme("data:") { return .absolute }
+            return hasScheme("//") ? .protocolRelative : .neither
+        }
+        if scheme == .absolute { return Picture(url: trimmed) }
+        if scheme == .protocolRelative { return Picture(url: "https:" + trimmed) }
+        if scheme == .notASCII {
             let lower = trimmed.prefix(8).lowercased()
             if lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("file://") || lower.hasPrefix("data:") {
                 return Picture(url: trimmed)

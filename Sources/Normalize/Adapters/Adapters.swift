@@ -37,10 +37,6 @@ public enum Platforms {
     /// the line's SHA-256 keys it). A business discovery object is keyed by its
     /// account; an X page by its first tweet; a generic item by its own platform.
     public static func rawKey(platform: String, root: TapeCursor) -> [UInt8]? {
-        func id(_ value: TapeCursor?) -> String? {
-            guard let value else { return nil }
-            return try? value.asID()
-        }
         // Plain member lookups: nil for a missing member or a non-object, as `JSONValue`'s subscript.
         func member(_ value: TapeCursor?, _ key: StaticString) -> TapeCursor? {
             guard let value, value.kind == .object else { return nil }
@@ -49,24 +45,28 @@ public enum Platforms {
         func key(_ platform: String, _ id: String?) -> [UInt8]? {
             id.map { Item.keyBytes(platform: platform, itemID: $0) }
         }
+        // The id as ``TapeCursor/asID()`` reads it, written after `platform:` from the line's bytes.
+        func key(_ platform: String, _ id: TapeCursor?) -> [UInt8]? {
+            id?.idKeyBytes(platform: platform)
+        }
         switch platform {
         case "instagram":
             if let username = member(member(root, "business_discovery"), "username"), username.kind == .string,
                let text = try? username.asString(), !text.isEmpty { return key("instagram", text) }
-            return key("instagram", id(member(root, "id")))
-        case "amazon": return key("amazon", id(member(root, "ASIN")))
-        case "ebay": return key("ebay", id(member(root, "itemId")))
-        case "etsy": return key("etsy", id(member(root, "listing_id")))
-        case "aliexpress": return key("aliexpress", id(member(root, "product_id")))
+            return key("instagram", member(root, "id"))
+        case "amazon": return key("amazon", member(root, "ASIN"))
+        case "ebay": return key("ebay", member(root, "itemId"))
+        case "etsy": return key("etsy", member(root, "listing_id"))
+        case "aliexpress": return key("aliexpress", member(root, "product_id"))
         case "x":
             let data = member(root, "data")
             let first = data.flatMap { $0.kind == .array ? (try? $0.asArray())?.first : nil }
-            return key("x", id(member(first, "id") ?? member(data, "id")))
+            return key("x", member(first, "id") ?? member(data, "id"))
         case "generic":
             guard let own = member(root, "platform"), own.kind == .string, let ownText = try? own.asString(), !ownText.isEmpty else { return nil }
-            return key(ownText, id(member(root, "item_id")))
+            return key(ownText, member(root, "item_id"))
         default:
-            return key(platform, id(member(root, "id")))
+            return key(platform, member(root, "id"))
         }
     }
 

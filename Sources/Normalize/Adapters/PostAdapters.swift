@@ -77,22 +77,22 @@ enum XAdapter {
         case .object: tweets = [data]
         default: throw data.typeError("a tweet object or an array of them")
         }
-        var users: [String: Account] = [:]
+        var users = SmallMap<Account>()
         for user in try root.array("includes.users") {
             let id = try user.requiredID("id")
-            users[id] = Account(id: id, handle: try user.requiredString("username"), displayName: try user.string("name"),
-                                bio: try user.string("description").map(HTMLText.decodeEntities), website: try user.string("url")?.nonBlank)
+            users.set(id, Account(id: id, handle: try user.requiredString("username"), displayName: try user.string("name"),
+                                  bio: try user.string("description").map(HTMLText.decodeEntities), website: try user.string("url")?.nonBlank))
         }
-        var media: [String: String] = [:]
+        var media = SmallMap<String>()
         for item in try root.array("includes.media") {
             let key = try item.requiredString("media_key")
             try item.checkRequiredString("type")
-            if let url = try item.string("url") ?? item.string("preview_image_url") { media[key] = url }
+            if let url = try item.string("url") ?? item.string("preview_image_url") { media.set(key, url) }
         }
         return try tweets.map { try tweet($0, users: users, media: media, context) }
     }
 
-    static func tweet(_ tweet: TapeCursor, users: [String: Account], media: [String: String], _ context: RawContext) throws -> Item {
+    static func tweet(_ tweet: TapeCursor, users: SmallMap<Account>, media: SmallMap<String>, _ context: RawContext) throws -> Item {
         _ = try tweet.asObject()
         let id = try tweet.requiredID("id")
         let text = try tweet.requiredString("text")
@@ -108,9 +108,11 @@ enum XAdapter {
         // X escapes &, < and > in tweet text.
         draft.text = HTMLText.decodeEntities(text)
         let entityURLs = try tweet.array("entities.urls")
-        var shortened: Set<String> = []
+        // In the order found, once each.
+        var shortened: [String] = []
+        var seenShort = SeenSet<String>()
         for url in entityURLs {
-            if let short = try url.string("url") { shortened.insert(short) }
+            if let short = try url.string("url"), seenShort.insert(short).inserted { shortened.append(short) }
             if let expanded = try url.string("expanded_url") ?? url.string("url") { draft.evidence.addLink(expanded, foundIn: "entities") }
         }
         for tag in try tweet.array("entities.hashtags") { draft.evidence.addHashtag(try tag.requiredString("tag")) }
@@ -239,24 +241,33 @@ enum GenericAdapter {
 extension String {
     func replacingAll(_ target: String, with replacement: String) -> String {
         guard !target.isEmpty else { return self }
-        // CR is left out: Foundation treats CR LF as one character.
-        if utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0d }), target.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0d }) {
-            let text = Array(utf8), pattern = Array(target.utf8)
-            guard text.count >= pattern.count else { return self }
-            var out: [UInt8] = []
-            out.reserveCapacity(text.count)
-            var i = 0
-            while i < text.count {
-                if i + pattern.count <= text.count, text[i] == pattern[0], text[i..<(i + pattern.count)].elementsEqual(pattern) {
-                    out.append(contentsOf: replacement.utf8)
-                    i += pattern.count
-                } else {
-                    out.append(text[i])
-                    i += 1
+        // CR is left out: Foundation treats CR LF as one character. ASCII is replaced on the bytes in place.
+        var text = self, pattern = target, replacementText = replacement
+        let onBytes: String?? = text.withUTF8 { text in
+            pattern.withUTF8 { pattern in
+                guard text.allSatisfy({ $0 < 0x80 && $0 != 0x0d }), pattern.allSatisfy({ $0 < 0x80 && $0 != 0x0d }) else { return .none }
+                guard text.count >= pattern.count else { return .some(nil) }
+                return replacementText.withUTF8 { replacement in
+                    var out: [UInt8] = []
+                    out.reserveCapacity(text.count)
+                    var i = 0
+                    var start = 0
+                    while i + pattern.count <= text.count {
+                        if text[i] == pattern[0], memcmp(text.baseAddress! + i, pattern.baseAddress!, pattern.count) == 0 {
+                            out.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<i]))
+                            out.append(contentsOf: replacement)
+                            i += pattern.count
+                            start = i
+                        } else {
+                            i += 1
+                        }
+                    }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...]))
+                    return .some(String(decoding: out, as: UTF8.self))
                 }
             }
-            return String(decoding: out, as: UTF8.self)
         }
+        if let onBytes { return onBytes ?? self }
         var out = ""
         var rest = Substring(self)
         while let range = rest.range(of: target) {
@@ -265,5 +276,35 @@ extension String {
             rest = rest[range.upperBound...]
         }
         return out + rest
+    }
+}
+
+/// A few keyed values (an X page's users and media), found by a linear scan: hashing cost
+/// more than the lookups for the one or two of a usual page. Past 16 it is a `Dictionary`,
+/// so that a hostile page stays linear. Setting a key again replaces its value.
+struct SmallMap<Value> {
+    private var keys: [String] = []
+    private var values: [Value] = []
+    private var many: [String: Value]?
+
+    subscript(key: String) -> Value? {
+        if let many { return many[key] }
+        guard let i = keys.firstIndex(of: key) else { return nil }
+        return values[i]
+    }
+
+    mutating func set(_ key: String, _ value: Value) {
+        if many != nil {
+            many![key] = value
+        } else if let i = keys.firstIndex(of: key) {
+            values[i] = value
+        } else if keys.count < 16 {
+            keys.appendReserving(key)
+            values.appendReserving(value)
+        } else {
+            var all = Dictionary(uniqueKeysWithValues: zip(keys, values))
+            all[key] = value
+            many = all
+        }
     }
 }

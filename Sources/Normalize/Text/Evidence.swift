@@ -68,13 +68,34 @@ public struct Evidence: Sendable {
                 return
             }
             withUnsafeTemporaryAllocation(of: Unicode.Scalar.self, capacity: bytes.count) { buffer in
-                var count = 0
-                for scalar in text.unicodeScalars {
-                    buffer.initializeElement(at: count, to: scalar)
-                    if scalar == "＃" { marks |= ScanMarks.hash }
-                    count += 1
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: bytes.count + 1) { offsets in
+                    // Decoded from the bytes (valid UTF-8: they are a String's), with each scalar's offset.
+                    var count = 0
+                    var i = 0
+                    while i < bytes.count {
+                        let b = UInt32(bytes[i])
+                        let scalar: UInt32
+                        let length: Int
+                        if b < 0x80 {
+                            scalar = b; length = 1
+                        } else if b < 0xe0 {
+                            scalar = (b & 0x1f) << 6 | UInt32(bytes[i + 1] & 0x3f); length = 2
+                        } else if b < 0xf0 {
+                            scalar = (b & 0x0f) << 12 | UInt32(bytes[i + 1] & 0x3f) << 6 | UInt32(bytes[i + 2] & 0x3f); length = 3
+                        } else {
+                            scalar = (b & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3f) << 12 | UInt32(bytes[i + 2] & 0x3f) << 6 | UInt32(bytes[i + 3] & 0x3f)
+                            length = 4
+                        }
+                        buffer.initializeElement(at: count, to: Unicode.Scalar(scalar) ?? "\u{FFFD}")
+                        offsets.initializeElement(at: count, to: i)
+                        if scalar == 0xff03 { marks |= ScanMarks.hash }  // ＃
+                        count += 1
+                        i += length
+                    }
+                    offsets.initializeElement(at: count, to: bytes.count)
+                    scan(DecodedScalars(scalars: UnsafeBufferPointer(rebasing: buffer[..<count]), offsets: UnsafeBufferPointer(offsets), bytes: bytes),
+                         marks, foundIn: foundIn)
                 }
-                scan(DecodedScalars(scalars: UnsafeBufferPointer(rebasing: buffer[..<count])), marks, foundIn: foundIn)
             }
         }
     }
@@ -421,20 +442,20 @@ struct ASCIIScalars: ScalarText {
     }
 }
 
-/// Text with non-ASCII scalars, decoded once.
+/// Text with non-ASCII scalars, decoded once, with where each scalar starts in the UTF-8.
 struct DecodedScalars: ScalarText {
     let scalars: UnsafeBufferPointer<Unicode.Scalar>
+    /// The byte offset of each scalar, and the byte count after the last.
+    let offsets: UnsafeBufferPointer<Int>
+    let bytes: UnsafeBufferPointer<UInt8>
 
     var count: Int { scalars.count }
 
     subscript(_ index: Int) -> Unicode.Scalar { scalars[index] }
 
-    /// Encoded straight to UTF-8 (appending scalars to a String one by one was a hot spot).
+    /// The scalars' own bytes, sliced from the text (re-encoding them was a hot spot).
     func string(_ range: Range<Int>) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(range.count * 4)
-        for k in range { bytes.appendUTF8(scalar: scalars[k].value) }
-        return String(decoding: bytes, as: UTF8.self)
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[offsets[range.lowerBound]..<offsets[range.upperBound]]), as: UTF8.self)
     }
 }
 

@@ -206,9 +206,11 @@ struct JSONWriter: ~Copyable {
         first >>= 1
     }
 
-    /// Whether any byte of `word` is `"`, `\` or below 0x20 (exact for "any").
+    /// The high bit of each byte of `word` that is `"`, `\` or below 0x20, and maybe of bytes after
+    /// such a byte (borrows only run upward): zero exactly when none is, and its lowest set bit
+    /// (little-endian: the first byte in memory) is always the first such byte.
     @inline(__always)
-    static func needsEscape(_ word: UInt64) -> Bool {
+    static func escapeMask(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let quote = word ^ (ones &* 0x22)
@@ -216,7 +218,7 @@ struct JSONWriter: ~Copyable {
         let hasQuote = (quote &- ones) & ~quote & highs
         let hasBackslash = (backslash &- ones) & ~backslash & highs
         let hasControl = (word &- ones &* 0x20) & ~word & highs
-        return hasQuote | hasBackslash | hasControl != 0
+        return hasQuote | hasBackslash | hasControl
     }
 
     mutating func string(_ value: String) {
@@ -240,8 +242,14 @@ struct JSONWriter: ~Copyable {
         var start = 0
         var i = 0
         while i < bytes.count {
-            // Eight bytes at a time while none needs an escape (a quote, a backslash or a control byte).
-            while i + 8 <= bytes.count, !Self.needsEscape(UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)) { i += 8 }
+            // Eight bytes at a time while none needs an escape (a quote, a backslash or a control byte);
+            // then straight to the first that does, or to the last bytes.
+            while i + 8 <= bytes.count {
+                let mask = Self.escapeMask(UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self))
+                if mask == 0 { i += 8; continue }
+                i += mask.trailingZeroBitCount >> 3
+                break
+            }
             guard i < bytes.count else { break }
             let b = bytes[i]
             i += 1

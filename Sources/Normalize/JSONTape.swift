@@ -69,7 +69,10 @@ public final class JSONTape: Sendable {
     func keyEquals(_ entry: Entry, _ key: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         if entry.flag { return Array(text(entry).utf8).elementsEqual(key) }
         guard entry.end - entry.start == key.count else { return false }
-        return key.count == 0 || (bytes[entry.start] == key[0] && memcmp(bytes.baseAddress! + entry.start, key.baseAddress!, key.count) == 0)
+        // Byte by byte: keys are short, and a call to memcmp cost more than the compare.
+        var k = 0
+        while k < key.count, bytes[entry.start &+ k] == key[k] { k &+= 1 }
+        return k == key.count
     }
 
     /// The member value of object entry `object` named `key` (first occurrence), or nil.
@@ -349,11 +352,11 @@ struct TapeScanner {
         return value
     }
 
-    /// Whether any byte of `word` is `"`, `\`, below 0x20 or above 0x7f (exact for "any": the
-    /// zero-byte tricks can only err on bytes after a true hit).
+    /// ``JSONWriter/escapeMask(_:)`` with the bytes above 0x7f too: zero exactly when no byte of
+    /// `word` is `"`, `\`, below 0x20 or above 0x7f, and its lowest set bit is the first that is.
     @inline(__always)
-    static func hasSpecialByte(_ word: UInt64) -> Bool {
-        word & 0x8080_8080_8080_8080 != 0 || JSONWriter.needsEscape(word)
+    static func specialMask(_ word: UInt64) -> UInt64 {
+        word & 0x8080_8080_8080_8080 | JSONWriter.escapeMask(word)
     }
 
     /// A string: escapes, control characters and UTF-8 checked as `JSONReader` checks them.
@@ -362,9 +365,13 @@ struct TapeScanner {
         let start = position
         var escaped = false
         while position < bytes.count {
-            // Eight plain bytes at a time; any quote, backslash, control or non-ASCII byte stops it.
-            while position + 8 <= bytes.count, !Self.hasSpecialByte(UnsafeRawPointer(bytes.baseAddress! + position).loadUnaligned(as: UInt64.self)) {
-                position += 8
+            // Eight plain bytes at a time; any quote, backslash, control or non-ASCII byte stops it,
+            // and the scan goes straight to the first such byte.
+            while position + 8 <= bytes.count {
+                let mask = Self.specialMask(UnsafeRawPointer(bytes.baseAddress! + position).loadUnaligned(as: UInt64.self))
+                if mask == 0 { position += 8; continue }
+                position += mask.trailingZeroBitCount >> 3
+                break
             }
             guard position < bytes.count else { break }
             let b = bytes[position]

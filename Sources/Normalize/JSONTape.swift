@@ -17,15 +17,32 @@ public final class JSONTape: Sendable {
         case null, bool, number, string, array, object
     }
 
+    /// 16 bytes (positions as `UInt32`: ``read(_:with:)`` takes documents under 4 GiB), half
+    /// what `Int` positions took: the scanner writes one per value and adapters walk them.
     struct Entry: Sendable {
+        private var start32: UInt32
+        private var end32: UInt32
+        private var next32: UInt32
         var kind: Kind
         /// For `.string`: whether the text has a backslash escape; for `.bool`: its value.
         var flag: Bool
+
+        init(kind: Kind, flag: Bool, start: Int, end: Int, next: Int) {
+            start32 = UInt32(truncatingIfNeeded: start)
+            end32 = UInt32(truncatingIfNeeded: end)
+            next32 = UInt32(truncatingIfNeeded: next)
+            self.kind = kind
+            self.flag = flag
+        }
+
         /// Strings: content bytes (no quotes); numbers: the literal; containers: unused.
-        var start: Int
-        var end: Int
+        var start: Int { Int(start32) }
+        var end: Int { Int(end32) }
         /// The index of the entry after this value's subtree (next sibling).
-        var next: Int
+        var next: Int {
+            get { Int(next32) }
+            set { next32 = UInt32(truncatingIfNeeded: newValue) }
+        }
     }
 
     // Both `let`: a class's `var` would pay an exclusivity check on every read.
@@ -39,7 +56,7 @@ public final class JSONTape: Sendable {
 
     /// Reads `bytes` as one JSON document; throws ``JSONReader``'s own error when it is not one.
     public static func read(_ bytes: [UInt8], with reader: JSONReader) throws(JSONParseError) -> JSONTape {
-        if bytes.count <= reader.maxBytes {
+        if bytes.count <= reader.maxBytes, bytes.count < Int(UInt32.max) {
             let entries: [Entry]? = bytes.withUnsafeBufferPointer { buffer in
                 var scanner = TapeScanner(bytes: buffer, maxDepth: reader.maxDepth)
                 scanner.entries.reserveCapacity(buffer.count / 8 + 4)

@@ -55,16 +55,17 @@ public struct NormalizeProcessor: StreamProcessor {
         // Headers read in place, and each name compared only with the one header name of
         // its length: copying every header and trying the names in turn cost more than the values.
         message.headers.withUnsafeBufferPointer { headers in
-            for i in headers.indices {
-                func text() -> String { String(decoding: headers[i].value, as: UTF8.self) }
-                let name = headers[i].name
-                switch name.utf8.count {
-                case RawHeader.platform.utf8.count where name == RawHeader.platform: platform = text()
-                case RawHeader.sha256.utf8.count where name == RawHeader.sha256: sha256 = text()
-                case RawHeader.source.utf8.count where name == RawHeader.source: source = text()
-                case RawHeader.line.utf8.count where name == RawHeader.line: line = lineNumber(headers[i].value)
-                case RawHeader.capturedAt.utf8.count where name == RawHeader.capturedAt: capturedAt = text()
-                case RawHeader.context.utf8.count where name == RawHeader.context: extra = text()
+            for header in headers.indices.lazy.map({ headers.baseAddress! + $0 }) {
+                // Borrowed in place (a copied header retained and released its name and value).
+                func text() -> String { header.pointee.value.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) } }
+                func named(_ name: String) -> Bool { header.pointee.name == name }
+                switch header.pointee.name.utf8.count {
+                case RawHeader.platform.utf8.count where named(RawHeader.platform): platform = text()
+                case RawHeader.sha256.utf8.count where named(RawHeader.sha256): sha256 = text()
+                case RawHeader.source.utf8.count where named(RawHeader.source): source = text()
+                case RawHeader.line.utf8.count where named(RawHeader.line): line = header.pointee.value.withUnsafeBufferPointer(lineNumber)
+                case RawHeader.capturedAt.utf8.count where named(RawHeader.capturedAt): capturedAt = text()
+                case RawHeader.context.utf8.count where named(RawHeader.context): extra = text()
                 default: break
                 }
             }
@@ -78,7 +79,7 @@ public struct NormalizeProcessor: StreamProcessor {
     }
 
     /// `Int(text)` of a line header's bytes; plain digits (what ingest writes) are read in place.
-    static func lineNumber(_ bytes: [UInt8]) -> Int? {
+    static func lineNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         if !bytes.isEmpty, bytes.count <= 18, bytes.allSatisfy({ $0 &- 0x30 < 10 }) {
             return bytes.reduce(0) { $0 * 10 + Int($1 &- 0x30) }
         }

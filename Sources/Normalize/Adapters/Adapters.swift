@@ -116,10 +116,10 @@ public enum Normalizer {
 /// pictures. The fields are kept apart and the ``Item`` is made once, in
 /// ``finish()``: building it up front and filling it in copied the whole struct.
 struct ItemDraft: ~Copyable {
-    let platform: String
-    let itemID: String
+    private(set) var platform: String
+    private(set) var itemID: String
     let kind: ItemKind
-    let raw: RawRef
+    private var raw: RawRef?
     var url: String?
     var title: String?
     /// Plain text: HTML stripped, entities decoded.
@@ -155,9 +155,16 @@ struct ItemDraft: ~Copyable {
 
     /// The finished item (the draft ends here).
     consuming func finish() -> Item {
-        Item(platform: platform, itemID: itemID, kind: kind, url: url, account: account, title: title, text: text, price: price,
-             pictures: pictures, links: evidence.links, hashtags: evidence.hashtags, mentions: evidence.mentions,
-             contacts: evidence.contacts, postedAt: postedAt, raw: raw)
+        // Each field moved out of the draft (left empty behind), not copied: copying every field
+        // and then destroying the draft was a retain and a release per field.
+        var platform = "", itemID = "", pictures: [Picture] = []
+        swap(&platform, &self.platform)
+        swap(&itemID, &self.itemID)
+        swap(&pictures, &self.pictures)
+        let found = evidence.take()
+        return Item(platform: platform, itemID: itemID, kind: kind, url: url.take(), account: account.take(), title: title.take(),
+                    text: text.take(), price: price.take(), pictures: pictures, links: found.links, hashtags: found.hashtags,
+                    mentions: found.mentions, contacts: found.contacts, postedAt: postedAt.take(), raw: raw.take())
     }
 }
 

@@ -16,6 +16,16 @@ public struct Evidence: Sendable {
     private var seenMentions = SeenSet<String>()
     private var seenContacts = SeenSet<Contact>()
 
+    /// The links, hashtags, mentions and contacts found, moved out (the evidence is left empty).
+    mutating func take() -> (links: [Link], hashtags: [String], mentions: [String], contacts: [Contact]) {
+        var found: (links: [Link], hashtags: [String], mentions: [String], contacts: [Contact]) = ([], [], [], [])
+        swap(&found.links, &links)
+        swap(&found.hashtags, &hashtags)
+        swap(&found.mentions, &mentions)
+        swap(&found.contacts, &contacts)
+        return found
+    }
+
     // MARK: Adding fields
 
     /// A URL from a structured field (entities, website, outbound link).

@@ -97,10 +97,25 @@ public struct LineIngester: Sendable {
         headers.append(platformHeader)
         headers.append(MessageHeader(name: RawHeader.sha256, value: sha256))
         headers.append(sourceHeader)
-        headers.append(MessageHeader(name: RawHeader.line, text: String(number)))
+        headers.append(MessageHeader(name: RawHeader.line, value: Self.decimalBytes(number)))
         headers.append(MessageHeader(name: RawHeader.capturedAt, text: capturedAt))
         if let contextHeader { headers.append(contextHeader) }
         return .published(OutgoingMessage(topic: topic, key: key, value: bytes, headers: headers, timestamp: nil, partition: nil))
+    }
+
+    /// `Array(String(n).utf8)`, written without the String.
+    static func decimalBytes(_ n: Int) -> [UInt8] {
+        var digits: [UInt8] = []
+        digits.reserveCapacity(20)
+        if n < 0 { digits.append(UInt8(ascii: "-")) }
+        var magnitude = n.magnitude
+        let first = digits.count
+        repeat {
+            digits.append(UInt8(0x30 + magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        digits[first...].reverse()
+        return digits
     }
 
     func deadLetter(_ reason: String, field: String? = nil, line: InputLine, capturedAt: String) -> LineDisposition {

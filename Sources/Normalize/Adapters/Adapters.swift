@@ -37,36 +37,42 @@ public enum Platforms {
     /// the line's SHA-256 keys it). A business discovery object is keyed by its
     /// account; an X page by its first tweet; a generic item by its own platform.
     public static func rawKey(platform: String, root: TapeCursor) -> [UInt8]? {
-        // Plain member lookups: nil for a missing member or a non-object, as `JSONValue`'s subscript.
-        func member(_ value: TapeCursor?, _ key: StaticString) -> TapeCursor? {
-            guard let value, value.kind == .object else { return nil }
-            return (try? value.field(key)) ?? nil
+        // Plain member lookups on entries: nil for a missing member or a non-object, as `JSONValue`'s subscript.
+        let tape = root.tape
+        func member(_ value: Int?, _ key: StaticString) -> Int? {
+            guard let value, tape.kind(value) == .object else { return nil }
+            return (try? root.sibling(value).index(of: key)) ?? nil
         }
         func key(_ platform: String, _ id: String?) -> [UInt8]? {
             id.map { Item.keyBytes(platform: platform, itemID: $0) }
         }
         // The id as ``TapeCursor/asID()`` reads it, written after `platform:` from the line's bytes.
-        func key(_ platform: String, _ id: TapeCursor?) -> [UInt8]? {
-            id?.idKeyBytes(platform: platform)
+        func key(_ platform: String, _ id: Int?) -> [UInt8]? {
+            id.flatMap { root.sibling($0).idKeyBytes(platform: platform) }
         }
+        func string(_ index: Int?) -> String? {
+            guard let index, tape.kind(index) == .string else { return nil }
+            return tape.text(index)
+        }
+        let top: Int? = root.index
         switch platform {
         case "instagram":
-            if let username = member(member(root, "business_discovery"), "username"), username.kind == .string,
-               let text = try? username.asString(), !text.isEmpty { return key("instagram", text) }
-            return key("instagram", member(root, "id"))
-        case "amazon": return key("amazon", member(root, "ASIN"))
-        case "ebay": return key("ebay", member(root, "itemId"))
-        case "etsy": return key("etsy", member(root, "listing_id"))
-        case "aliexpress": return key("aliexpress", member(root, "product_id"))
+            if let text = string(member(member(top, "business_discovery"), "username")), !text.isEmpty { return key("instagram", text) }
+            return key("instagram", member(top, "id"))
+        case "amazon": return key("amazon", member(top, "ASIN"))
+        case "ebay": return key("ebay", member(top, "itemId"))
+        case "etsy": return key("etsy", member(top, "listing_id"))
+        case "aliexpress": return key("aliexpress", member(top, "product_id"))
         case "x":
-            let data = member(root, "data")
-            let first = data.flatMap { $0.kind == .array ? (try? $0.asArray())?.first : nil }
+            let data = member(top, "data")
+            // An array's first element is the entry after it, when it has one.
+            let first = data.flatMap { tape.kind($0) == .array && tape.entries[$0].next > $0 + 1 ? $0 + 1 : nil }
             return key("x", member(first, "id") ?? member(data, "id"))
         case "generic":
-            guard let own = member(root, "platform"), own.kind == .string, let ownText = try? own.asString(), !ownText.isEmpty else { return nil }
-            return key(ownText, member(root, "item_id"))
+            guard let ownText = string(member(top, "platform")), !ownText.isEmpty else { return nil }
+            return key(ownText, member(top, "item_id"))
         default:
-            return key(platform, member(root, "id"))
+            return key(platform, member(top, "id"))
         }
     }
 

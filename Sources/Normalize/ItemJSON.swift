@@ -137,8 +137,31 @@ struct JSONWriter: ~Copyable {
     mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
         reserve(bytes.count)
-        (base + count).update(from: source, count: bytes.count)
+        Self.copy(source, to: base + count, bytes.count)
         count += bytes.count
+    }
+
+    /// Copies `n` bytes: short runs (keys, most values) in a loop, longer ones by memmove,
+    /// whose call cost more than a short copy.
+    @inline(__always)
+    private static func copy(_ source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>, _ n: Int) {
+        let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(target)
+        // Two overlapping loads and stores cover any length between one width and twice it.
+        if n > 16 {
+            target.update(from: source, count: n)
+        } else if n >= 8 {
+            let head = from.loadUnaligned(as: UInt64.self), tail = from.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            to.storeBytes(of: head, as: UInt64.self)
+            to.storeBytes(of: tail, toByteOffset: n - 8, as: UInt64.self)
+        } else if n >= 4 {
+            let head = from.loadUnaligned(as: UInt32.self), tail = from.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+            to.storeBytes(of: head, as: UInt32.self)
+            to.storeBytes(of: tail, toByteOffset: n - 4, as: UInt32.self)
+        } else if n > 0 {
+            target[0] = source[0]
+            target[n / 2] = source[n / 2]
+            target[n - 1] = source[n - 1]
+        }
     }
 
     mutating func separator() {
@@ -161,7 +184,7 @@ struct JSONWriter: ~Copyable {
         reserve(length + 4)
         if first & 1 != 0 { first &= ~1 } else { base[count] = UInt8(ascii: ","); count += 1 }
         base[count] = UInt8(ascii: "\"")
-        (base + count + 1).update(from: name.utf8Start, count: length)
+        Self.copy(name.utf8Start, to: base + count + 1, length)
         base[count + 1 + length] = UInt8(ascii: "\"")
         base[count + 2 + length] = UInt8(ascii: ":")
         count += length + 3

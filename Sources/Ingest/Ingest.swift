@@ -105,17 +105,21 @@ public struct LineIngester: Sendable {
 
     /// `Array(String(n).utf8)`, written without the String.
     static func decimalBytes(_ n: Int) -> [UInt8] {
-        var digits: [UInt8] = []
-        digits.reserveCapacity(20)
-        if n < 0 { digits.append(UInt8(ascii: "-")) }
-        var magnitude = n.magnitude
-        let first = digits.count
-        repeat {
-            digits.append(UInt8(0x30 + magnitude % 10))
-            magnitude /= 10
-        } while magnitude > 0
-        digits[first...].reverse()
-        return digits
+        // Right to left into a stack buffer (19 digits and a sign at most), then one array.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+            var magnitude = n.magnitude
+            var start = buffer.count
+            repeat {
+                start -= 1
+                buffer[start] = UInt8(0x30 + magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if n < 0 {
+                start -= 1
+                buffer[start] = UInt8(ascii: "-")
+            }
+            return Array(UnsafeBufferPointer(rebasing: buffer[start...]))
+        }
     }
 
     func deadLetter(_ reason: String, field: String? = nil, line: InputLine, capturedAt: String) -> LineDisposition {

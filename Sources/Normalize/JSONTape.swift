@@ -582,8 +582,7 @@ public struct TapeCursor {
             return tape.bytes.withUnsafeBufferPointer { line in
                 let id = UnsafeBufferPointer(rebasing: line[entry.start..<entry.end])
                 if entry.kind == .number, !id.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return nil }
-                var platform = platform
-                return platform.withUTF8 { platform in
+                return platform.withBytes { platform in
                     var key: [UInt8] = []
                     key.reserveCapacity(platform.count + 1 + id.count)
                     key.append(contentsOf: platform)
@@ -639,6 +638,14 @@ public struct TapeCursor {
     public func numberText(_ dotted: StaticString) throws -> String? { try field(dotted)?.asNumberText() }
     public func object(_ dotted: StaticString) throws -> TapeCursor? { try field(dotted)?.asObject() }
     public func array(_ dotted: StaticString) throws -> [TapeCursor] { try field(dotted)?.asArray() ?? [] }
+
+    /// Calls `body` with each element of the array at `dotted` (none when it is absent), as
+    /// ``array(_:)`` lists them, without making the list.
+    public func forEach(in dotted: StaticString, _ body: (TapeCursor) throws -> Void) throws {
+        guard let i = try index(of: dotted) else { return }
+        guard tape.kind(i) == .array else { throw sibling(i).typeError("an array") }
+        try tape.forEachChild(of: i) { try body(sibling($0)) }
+    }
 
     /// An array of strings (`tags[]`); a non-string element is an error naming its index.
     public func strings(_ dotted: StaticString) throws -> [String] {

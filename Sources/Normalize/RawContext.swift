@@ -54,9 +54,9 @@ public struct RawContext: Sendable, Hashable {
     /// `//host/...` gets `https:`, a path is resolved against the source
     /// file's folder into a `file://` URL.
     public func picture(_ reference: String) -> Picture {
-        var trimmed = reference.trimmingSpaces()
+        let trimmed = reference.trimmingSpaces()
         enum Scheme { case absolute, protocolRelative, neither, notASCII }
-        let scheme = trimmed.withUTF8 { utf8 -> Scheme in
+        let scheme = trimmed.withBytes { utf8 -> Scheme in
             // ASCII without CR: bytes and Characters agree, so the scheme is checked on bytes.
             guard utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0d }) else { return .notASCII }
             func hasScheme(_ scheme: StaticString) -> Bool {

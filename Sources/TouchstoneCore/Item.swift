@@ -223,9 +223,9 @@ public struct Item: Codable, Sendable, Hashable {
 
     /// ``key(platform:itemID:)`` as the UTF-8 bytes of a message key, without making the String.
     public static func keyBytes(platform: String, itemID: String) -> [UInt8] {
-        var platform = platform, itemID = itemID
-        return platform.withUTF8 { platform in
-            itemID.withUTF8 { itemID in
+        // Borrowed as spans: `withUTF8` on copies retained and released both strings.
+        platform.utf8Span.span.withUnsafeBufferPointer { platform in
+            itemID.utf8Span.span.withUnsafeBufferPointer { itemID in
                 // Reserved and appended, not `[UInt8](unsafeUninitializedCapacity:)`: that one calls the
                 // standard library's unspecialized allocator, which looks up the array's metadata per call.
                 var key: [UInt8] = []

@@ -152,11 +152,12 @@ struct ItemDraft: ~Copyable {
     }
 
     /// Sets the account and scans its bio and website for evidence.
-    mutating func setAccount(_ account: Account?) {
+    mutating func setAccount(_ account: consuming Account?) {
         guard let account, account != Account() else { return }
-        self.account = account
         if let bio = account.bio { evidence.scan(bio, foundIn: "bio") }
         if let website = account.website { evidence.addLink(website, foundIn: "website") }
+        // Moved in last (taken, not copied).
+        self.account = account
     }
 
     /// The finished item (the draft ends here).
@@ -217,7 +218,7 @@ func decimalQuotient(amount: String, divisor: String) -> String? {
 func currencyCode(_ text: String?) -> String? {
     guard var text else { return nil }
     // ASCII with no space at either end: three letters or nothing (the usual case, on bytes).
-    let ascii: String?? = text.withUTF8 { bytes in
+    let ascii: String?? = text.withBytes { bytes in
         guard let first = bytes.first, let last = bytes.last, !isASCIISpace(first), !isASCIISpace(last),
               bytes.allSatisfy({ $0 < 0x80 }) else { return .none }
         guard bytes.count == 3, bytes.allSatisfy({ ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z") }) else { return .some(nil) }

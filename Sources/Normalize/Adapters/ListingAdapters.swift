@@ -88,9 +88,7 @@ enum AmazonAdapter {
         if let maker = try root.string("ItemInfo.ByLineInfo.Manufacturer.DisplayValue") { lines.append("Manufacturer: \(maker)") }
         draft.text = lines.isEmpty ? nil : lines.joined(separator: "\n")
         draft.addPicture(try root.string("Images.Primary.Large.URL"), context: context)
-        for variant in try root.array("Images.Variants") {
-            draft.addPicture(try variant.string("Large.URL"), context: context)
-        }
+        try root.forEach(in: "Images.Variants") { variant in draft.addPicture(try variant.string("Large.URL"), context: context) }
         let listings = try root.array("Offers.Listings")
         if let offer = listings.first {
             if let amount = try offer.amount("Price.Amount") {
@@ -120,7 +118,7 @@ enum EbayAdapter {
             draft.price = Price(amount: amount, currency: try root.currency("price.currency"))
         }
         draft.addPicture(try root.string("image.imageUrl"), context: context)
-        for image in try root.array("additionalImages") { draft.addPicture(try image.string("imageUrl"), context: context) }
+        try root.forEach(in: "additionalImages") { image in draft.addPicture(try image.string("imageUrl"), context: context) }
         if let seller = try root.string("seller.username") {
             draft.setAccount(Account(id: seller, handle: seller))
         }
@@ -165,7 +163,7 @@ enum EtsyAdapter {
             draft.setAccount(Account(id: shopID, handle: shopName, displayName: try root.string("shop.title") ?? shopName, website: nil))
         }
         for tag in try root.strings("tags") { draft.evidence.addHashtag(tag) }
-        for image in try root.array("images") { draft.addPicture(try image.string("url_fullxfull"), context: context) }
+        try root.forEach(in: "images") { image in draft.addPicture(try image.string("url_fullxfull"), context: context) }
         draft.postedAt = try root.time("creation_timestamp")
         if let title = draft.title { draft.evidence.scan(title, foundIn: "text") }
         if let text = draft.text { draft.evidence.scan(text, foundIn: "text") }
@@ -235,7 +233,7 @@ enum ShopifyAdapter {
             let amount = try variant.amount("price")
             if i == 0, let amount { draft.price = Price(amount: amount, currency: try variant.currency("price_currency")) }
         }
-        for image in try root.array("images") { draft.addPicture(try image.string("src"), context: context) }
+        try root.forEach(in: "images") { image in draft.addPicture(try image.string("src"), context: context) }
         draft.postedAt = try root.time("published_at") ?? root.time("created_at")
         if let title = draft.title { draft.evidence.scan(title, foundIn: "text") }
         if let text = draft.text { draft.evidence.scan(text, foundIn: "text") }

@@ -78,13 +78,13 @@ enum XAdapter {
         default: throw data.typeError("a tweet object or an array of them")
         }
         var users = SmallMap<Account>()
-        for user in try root.array("includes.users") {
+        try root.forEach(in: "includes.users") { user in
             let id = try user.requiredID("id")
             users.set(id, Account(id: id, handle: try user.requiredString("username"), displayName: try user.string("name"),
                                   bio: try user.string("description").map(HTMLText.decodeEntities), website: try user.string("url")?.nonBlank))
         }
         var media = SmallMap<String>()
-        for item in try root.array("includes.media") {
+        try root.forEach(in: "includes.media") { item in
             let key = try item.requiredString("media_key")
             try item.checkRequiredString("type")
             if let url = try item.string("url") ?? item.string("preview_image_url") { media.set(key, url) }
@@ -107,16 +107,15 @@ enum XAdapter {
         }
         // X escapes &, < and > in tweet text.
         draft.text = HTMLText.decodeEntities(text)
-        let entityURLs = try tweet.array("entities.urls")
         // In the order found, once each.
         var shortened: [String] = []
         var seenShort = SeenSet<String>()
-        for url in entityURLs {
+        try tweet.forEach(in: "entities.urls") { url in
             if let short = try url.string("url"), seenShort.insert(short).inserted { shortened.append(short) }
             if let expanded = try url.string("expanded_url") ?? url.string("url") { draft.evidence.addLink(expanded, foundIn: "entities") }
         }
-        for tag in try tweet.array("entities.hashtags") { draft.evidence.addHashtag(try tag.requiredString("tag")) }
-        for mention in try tweet.array("entities.mentions") { draft.evidence.addMention(try mention.requiredString("username")) }
+        try tweet.forEach(in: "entities.hashtags") { tag in draft.evidence.addHashtag(try tag.requiredString("tag")) }
+        try tweet.forEach(in: "entities.mentions") { mention in draft.evidence.addMention(try mention.requiredString("username")) }
         // Scan the text without the t.co links the entities already expanded.
         var plain = draft.text ?? ""
         for short in shortened { plain = plain.replacingAll(short, with: " ") }
@@ -242,12 +241,11 @@ extension String {
     func replacingAll(_ target: String, with replacement: String) -> String {
         guard !target.isEmpty else { return self }
         // CR is left out: Foundation treats CR LF as one character. ASCII is replaced on the bytes in place.
-        var text = self, pattern = target, replacementText = replacement
-        let onBytes: String?? = text.withUTF8 { text in
-            pattern.withUTF8 { pattern in
+        let onBytes: String?? = withBytes { text in
+            target.withBytes { pattern in
                 guard text.allSatisfy({ $0 < 0x80 && $0 != 0x0d }), pattern.allSatisfy({ $0 < 0x80 && $0 != 0x0d }) else { return .none }
                 guard text.count >= pattern.count else { return .some(nil) }
-                return replacementText.withUTF8 { replacement in
+                return replacement.withBytes { replacement in
                     var out: [UInt8] = []
                     out.reserveCapacity(text.count)
                     var i = 0

@@ -68,8 +68,7 @@ public struct Evidence: Sendable {
     /// handles in free text (captions, descriptions, bios).
     public mutating func scan(_ text: String, foundIn: String) {
         guard !text.isEmpty else { return }
-        var utf8 = text
-        utf8.withUTF8 { bytes in
+        text.withBytes { bytes in
             var marks: UInt8 = 0
             for b in bytes { marks |= ScanMarks.ofByte[Int(b)] }
             // One byte is one scalar in ASCII text: the scanners read the bytes in place.
@@ -508,16 +507,13 @@ struct WordSearch {
 
     init(_ text: String) {
         self.text = text
-        var utf8 = text
-        onBytes = utf8.withUTF8 { t in t.allSatisfy { $0 < 0x80 && $0 != 0x0d } }
+        onBytes = text.withBytes { t in t.allSatisfy { $0 < 0x80 && $0 != 0x0d } }
     }
 
     func contains(_ word: String) -> Bool {
         if onBytes {
-            var text = text
-            var word = word
-            let found = text.withUTF8 { t in
-                word.withUTF8 { w -> Bool? in
+            let found = text.withBytes { t in
+                word.withBytes { w -> Bool? in
                     guard let first = w.first else { return nil }
                     guard t.count >= w.count else { return false }
                     for i in 0...(t.count - w.count) where t[i] == first {
@@ -568,6 +564,12 @@ func isHandleByte(_ v: UInt8) -> Bool {
 }
 
 extension String {
+    /// The UTF-8 bytes, borrowed in place: `withUTF8` on a copy retained and released the storage.
+    @inline(__always)
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try utf8Span.span.withUnsafeBufferPointer(body)
+    }
+
     func trimmingSpaces() -> String {
         // Most fields have nothing to trim: an ASCII non-space at both ends.
         if let first = utf8.first, let last = utf8.last, first < 0x80, last < 0x80, !isASCIISpace(first), !isASCIISpace(last) { return self }

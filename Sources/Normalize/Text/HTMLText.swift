@@ -11,8 +11,7 @@ public enum HTMLText {
     /// Strips tags and decodes entities. A `<` not followed by a letter, `/`
     /// or `!` is text (`I <3 it`), not a tag.
     public static func plainText(fromHTML html: String) -> String {
-        var source = html
-        return source.withUTF8 { bytes -> String in
+        html.withBytes { bytes -> String in
             guard firstIndex(of: UInt8(ascii: "<"), in: bytes, from: 0) != nil || firstIndex(of: UInt8(ascii: "&"), in: bytes, from: 0) != nil else {
                 return collapseWhitespace(html)
             }
@@ -140,8 +139,7 @@ public enum HTMLText {
             case decoded(String)
             case notASCII
         }
-        var source = text
-        let onBytes = source.withUTF8 { bytes -> OnBytes in
+        let onBytes = text.withBytes { bytes -> OnBytes in
             guard firstIndex(of: UInt8(ascii: "&"), in: bytes, from: 0) != nil else { return .nothingToDecode }
             guard let decoded = decodeEntitiesASCII(bytes) else { return .notASCII }
             return .decoded(String(decoding: decoded, as: UTF8.self))
@@ -252,8 +250,7 @@ public enum HTMLText {
 
     /// Collapses runs of spaces/tabs to one space and of blank lines to one line break; trims the ends.
     public static func collapseWhitespace(_ text: String) -> String {
-        var source = text
-        return source.withUTF8 { bytes in
+        text.withBytes { bytes in
             isCollapsed(bytes) ? text : collapsedString(bytes)
         }
     }

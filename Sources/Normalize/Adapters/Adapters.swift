@@ -135,7 +135,7 @@ struct ItemDraft: ~Copyable {
     private(set) var account: Account?
     private(set) var pictures: [Picture] = []
     var evidence: Evidence
-    private var pictureURLs = SeenSet<String>()
+    private var pictureURLs = SeenKeys<String>()
 
     init(platform: String, itemID: String, kind: ItemKind, context: RawContext, country: String? = nil) {
         self.platform = platform
@@ -148,7 +148,7 @@ struct ItemDraft: ~Copyable {
     mutating func addPicture(_ reference: String?, context: RawContext) {
         guard let reference, !reference.trimmingSpaces().isEmpty else { return }
         let picture = context.picture(reference)
-        if pictureURLs.insert(picture.url).inserted { pictures.append(picture) }
+        if pictureURLs.insert(picture.url, among: pictures.count, keyAt: { pictures[$0].url }) { pictures.append(picture) }
     }
 
     /// Sets the account and scans its bio and website for evidence.

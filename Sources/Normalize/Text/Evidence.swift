@@ -11,10 +11,11 @@ public struct Evidence: Sendable {
     /// ISO 3166 alpha-2 country of the item (seller location, region), used to put national phone numbers in E.164.
     public var country: String?
 
-    private var seenLinks = SeenSet<LinkKey>()
-    private var seenTags = SeenSet<String>()
-    private var seenMentions = SeenSet<String>()
-    private var seenContacts = SeenSet<Contact>()
+    // Checked against the arrays above (no second array of keys per item).
+    private var seenLinks = SeenKeys<LinkKey>()
+    private var seenTags = SeenKeys<String>()
+    private var seenMentions = SeenKeys<String>()
+    private var seenContacts = SeenKeys<Contact>()
 
     /// The links, hashtags, mentions and contacts found, moved out (the evidence is left empty).
     mutating func take() -> (links: [Link], hashtags: [String], mentions: [String], contacts: [Contact]) {
@@ -32,7 +33,8 @@ public struct Evidence: Sendable {
     public mutating func addLink(_ raw: String, foundIn: String) {
         let url = raw.trimmingSpaces()
         guard !url.isEmpty else { return }
-        guard seenLinks.insert(LinkKey(foundIn: foundIn, url: url)).inserted else { return }
+        guard seenLinks.insert(LinkKey(foundIn: foundIn, url: url), among: links.count, keyAt: { LinkKey(foundIn: links[$0].foundIn, url: links[$0].url) })
+        else { return }
         guard let parsed = ProductLinks.parse(url) else {
             links.appendReserving(Link(url: url, foundIn: foundIn))
             return
@@ -45,21 +47,21 @@ public struct Evidence: Sendable {
         var tag = raw.trimmingSpaces()
         // (A first Character "#" starts with the byte '#': the byte test only skips what `hasPrefix` would refuse.)
         if tag.utf8.first == UInt8(ascii: "#"), tag.hasPrefix("#") { tag.removeFirst() }
-        guard !tag.isEmpty, seenTags.insert(tag.lowercasedKey()).inserted else { return }
+        guard !tag.isEmpty, seenTags.insert(tag.lowercasedKey(), among: hashtags.count, keyAt: { hashtags[$0].lowercasedKey() }) else { return }
         hashtags.appendReserving(tag)
     }
 
     public mutating func addMention(_ raw: String) {
         var handle = raw.trimmingSpaces()
         if handle.utf8.first == UInt8(ascii: "@"), handle.hasPrefix("@") { handle.removeFirst() }
-        guard !handle.isEmpty, seenMentions.insert(handle.lowercasedKey()).inserted else { return }
+        guard !handle.isEmpty, seenMentions.insert(handle.lowercasedKey(), among: mentions.count, keyAt: { mentions[$0].lowercasedKey() }) else { return }
         mentions.appendReserving(handle)
     }
 
     public mutating func addContact(_ kind: Contact.Kind, _ value: String) {
         guard !value.isEmpty else { return }
         let contact = Contact(kind: kind, value: value)
-        if seenContacts.insert(contact).inserted { contacts.appendReserving(contact) }
+        if seenContacts.insert(contact, among: contacts.count, keyAt: { contacts[$0] }) { contacts.appendReserving(contact) }
     }
 
     // MARK: Free text
@@ -406,6 +408,26 @@ extension Evidence {
         // Most countries come upper-case already ("GB"): nothing to change then.
         let upper = country.map { $0.utf8.allSatisfy({ $0 < 0x80 && !($0 >= 0x61 && $0 <= 0x7a) }) ? $0 : $0.uppercased() }
         self.init(links: [], country: upper)
+    }
+}
+
+/// Whether a value's key was seen, for values kept in an array of their own (an item's
+/// links, tags, pictures): while that array is short the check scans it, so an item keeps
+/// no second array of keys; past 16 a `Set` of the keys keeps hostile input linear.
+struct SeenKeys<Key: Hashable & Sendable>: Sendable {
+    private var many: Set<Key>?
+
+    /// Whether `key` is new among the `count` keys `keyAt` gives (the caller then appends its value).
+    mutating func insert(_ key: Key, among count: Int, keyAt: (Int) -> Key) -> Bool {
+        if many != nil { return many!.insert(key).inserted }
+        for i in 0..<count where keyAt(i) == key { return false }
+        if count >= 16 {
+            var all = Set<Key>(minimumCapacity: count + 1)
+            for i in 0..<count { all.insert(keyAt(i)) }
+            all.insert(key)
+            many = all
+        }
+        return true
     }
 }
 

@@ -647,6 +647,14 @@ public struct TapeCursor {
         try tape.forEachChild(of: i) { try body(sibling($0)) }
     }
 
+    /// Calls `body` with each string of the array at `dotted`, as ``strings(_:)`` reads them, without
+    /// making the list; a non-string element throws after the strings before it were passed.
+    public func forEachString(in dotted: StaticString, _ body: (String) throws -> Void) throws {
+        guard let array = try index(of: dotted) else { return }
+        guard tape.kind(array) == .array else { throw sibling(array).typeError("an array") }
+        try tape.forEachChild(of: array) { try body(try string(at: $0)) }
+    }
+
     /// An array of strings (`tags[]`); a non-string element is an error naming its index.
     public func strings(_ dotted: StaticString) throws -> [String] {
         guard let array = try index(of: dotted) else { return [] }

@@ -162,7 +162,7 @@ enum EtsyAdapter {
         if shopID != nil || shopName != nil {
             draft.setAccount(Account(id: shopID, handle: shopName, displayName: try root.string("shop.title") ?? shopName, website: nil))
         }
-        for tag in try root.strings("tags") { draft.evidence.addHashtag(tag) }
+        try root.forEachString(in: "tags") { tag in draft.evidence.addHashtag(tag) }
         try root.forEach(in: "images") { image in draft.addPicture(try image.string("url_fullxfull"), context: context) }
         draft.postedAt = try root.time("creation_timestamp")
         if let title = draft.title { draft.evidence.scan(title, foundIn: "text") }

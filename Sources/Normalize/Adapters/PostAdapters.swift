@@ -120,7 +120,7 @@ enum XAdapter {
         var plain = draft.text ?? ""
         for short in shortened { plain = plain.replacingAll(short, with: " ") }
         draft.evidence.scan(plain, foundIn: "text")
-        for key in try tweet.strings("attachments.media_keys") { draft.addPicture(media[key], context: context) }
+        try tweet.forEachString(in: "attachments.media_keys") { key in draft.addPicture(media[key], context: context) }
         draft.postedAt = try tweet.time("created_at")
         return draft.finish()
     }
@@ -138,7 +138,7 @@ enum TikTokAdapter {
         } else {
             draft.url = "https://www.tiktok.com/video/\(id)"
         }
-        for tag in try root.strings("hashtag_names") { draft.evidence.addHashtag(tag) }
+        try root.forEachString(in: "hashtag_names") { tag in draft.evidence.addHashtag(tag) }
         if let description = try root.string("video_description") {
             draft.text = HTMLText.decodeEntities(description)
             draft.evidence.scan(description, foundIn: "text")

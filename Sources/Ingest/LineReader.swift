@@ -62,6 +62,14 @@ public final class LineReader {
                 return start.distance(to: found.assumingMemoryBound(to: UInt8.self)) + chunkPosition
             }
             let end = newline ?? chunk.count
+            if let newline, pendingLength == 0, newline - chunkPosition <= maxLineBytes {
+                // A whole line inside the chunk (the usual case): copied out once, not through `pending`.
+                let start = chunkPosition
+                let bytes = chunk.withUnsafeBufferPointer { Array(UnsafeBufferPointer(rebasing: $0[start..<newline])) }
+                chunkPosition = newline + 1
+                lineNumber += 1
+                return InputLine(number: lineNumber, bytes: bytes, oversizedLength: nil)
+            }
             append(chunk[chunkPosition..<end])
             chunkPosition = end
             if newline != nil {

@@ -137,8 +137,31 @@ struct JSONWriter: ~Copyable {
     mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
         reserve(bytes.count)
-        (base + count).update(from: source, count: bytes.count)
+        Self.copy(source, to: base + count, bytes.count)
         count += bytes.count
+    }
+
+    /// Copies `n` bytes: short runs (keys, most values) in a loop, longer ones by memmove,
+    /// whose call cost more than a short copy.
+    @inline(__always)
+    private static func copy(_ source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>, _ n: Int) {
+        let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(target)
+        // Two overlapping loads and stores cover any length between one width and twice it.
+        if n > 16 {
+            target.update(from: source, count: n)
+        } else if n >= 8 {
+            let head = from.loadUnaligned(as: UInt64.self), tail = from.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            to.storeBytes(of: head, as: UInt64.self)
+            to.storeBytes(of: tail, toByteOffset: n - 8, as: UInt64.self)
+        } else if n >= 4 {
+            let head = from.loadUnaligned(as: UInt32.self), tail = from.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+            to.storeBytes(of: head, as: UInt32.self)
+            to.storeBytes(of: tail, toByteOffset: n - 4, as: UInt32.self)
+        } else if n > 0 {
+            target[0] = source[0]
+            target[n / 2] = source[n / 2]
+            target[n - 1] = source[n - 1]
+        }
     }
 
     mutating func separator() {
@@ -161,7 +184,7 @@ struct JSONWriter: ~Copyable {
         reserve(length + 4)
         if first & 1 != 0 { first &= ~1 } else { base[count] = UInt8(ascii: ","); count += 1 }
         base[count] = UInt8(ascii: "\"")
-        (base + count + 1).update(from: name.utf8Start, count: length)
+        Self.copy(name.utf8Start, to: base + count + 1, length)
         base[count + 1 + length] = UInt8(ascii: "\"")
         base[count + 2 + length] = UInt8(ascii: ":")
         count += length + 3
@@ -206,9 +229,11 @@ struct JSONWriter: ~Copyable {
         first >>= 1
     }
 
-    /// Whether any byte of `word` is `"`, `\` or below 0x20 (exact for "any").
+    /// The high bit of each byte of `word` that is `"`, `\` or below 0x20, and maybe of bytes after
+    /// such a byte (borrows only run upward): zero exactly when none is, and its lowest set bit
+    /// (little-endian: the first byte in memory) is always the first such byte.
     @inline(__always)
-    static func needsEscape(_ word: UInt64) -> Bool {
+    static func escapeMask(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let quote = word ^ (ones &* 0x22)
@@ -216,7 +241,7 @@ struct JSONWriter: ~Copyable {
         let hasQuote = (quote &- ones) & ~quote & highs
         let hasBackslash = (backslash &- ones) & ~backslash & highs
         let hasControl = (word &- ones &* 0x20) & ~word & highs
-        return hasQuote | hasBackslash | hasControl != 0
+        return hasQuote | hasBackslash | hasControl
     }
 
     mutating func string(_ value: String) {
@@ -240,8 +265,14 @@ struct JSONWriter: ~Copyable {
         var start = 0
         var i = 0
         while i < bytes.count {
-            // Eight bytes at a time while none needs an escape (a quote, a backslash or a control byte).
-            while i + 8 <= bytes.count, !Self.needsEscape(UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)) { i += 8 }
+            // Eight bytes at a time while none needs an escape (a quote, a backslash or a control byte);
+            // then straight to the first that does, or to the last bytes.
+            while i + 8 <= bytes.count {
+                let mask = Self.escapeMask(UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self))
+                if mask == 0 { i += 8; continue }
+                i += mask.trailingZeroBitCount >> 3
+                break
+            }
             guard i < bytes.count else { break }
             let b = bytes[i]
             i += 1

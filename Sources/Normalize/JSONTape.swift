@@ -17,15 +17,32 @@ public final class JSONTape: Sendable {
         case null, bool, number, string, array, object
     }
 
+    /// 16 bytes (positions as `UInt32`: ``read(_:with:)`` takes documents under 4 GiB), half
+    /// what `Int` positions took: the scanner writes one per value and adapters walk them.
     struct Entry: Sendable {
+        private var start32: UInt32
+        private var end32: UInt32
+        private var next32: UInt32
         var kind: Kind
         /// For `.string`: whether the text has a backslash escape; for `.bool`: its value.
         var flag: Bool
+
+        init(kind: Kind, flag: Bool, start: Int, end: Int, next: Int) {
+            start32 = UInt32(truncatingIfNeeded: start)
+            end32 = UInt32(truncatingIfNeeded: end)
+            next32 = UInt32(truncatingIfNeeded: next)
+            self.kind = kind
+            self.flag = flag
+        }
+
         /// Strings: content bytes (no quotes); numbers: the literal; containers: unused.
-        var start: Int
-        var end: Int
+        var start: Int { Int(start32) }
+        var end: Int { Int(end32) }
         /// The index of the entry after this value's subtree (next sibling).
-        var next: Int
+        var next: Int {
+            get { Int(next32) }
+            set { next32 = UInt32(truncatingIfNeeded: newValue) }
+        }
     }
 
     // Both `let`: a class's `var` would pay an exclusivity check on every read.
@@ -39,7 +56,7 @@ public final class JSONTape: Sendable {
 
     /// Reads `bytes` as one JSON document; throws ``JSONReader``'s own error when it is not one.
     public static func read(_ bytes: [UInt8], with reader: JSONReader) throws(JSONParseError) -> JSONTape {
-        if bytes.count <= reader.maxBytes {
+        if bytes.count <= reader.maxBytes, bytes.count < Int(UInt32.max) {
             let entries: [Entry]? = bytes.withUnsafeBufferPointer { buffer in
                 var scanner = TapeScanner(bytes: buffer, maxDepth: reader.maxDepth)
                 scanner.entries.reserveCapacity(buffer.count / 8 + 4)
@@ -69,7 +86,10 @@ public final class JSONTape: Sendable {
     func keyEquals(_ entry: Entry, _ key: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         if entry.flag { return Array(text(entry).utf8).elementsEqual(key) }
         guard entry.end - entry.start == key.count else { return false }
-        return key.count == 0 || (bytes[entry.start] == key[0] && memcmp(bytes.baseAddress! + entry.start, key.baseAddress!, key.count) == 0)
+        // Byte by byte: keys are short, and a call to memcmp cost more than the compare.
+        var k = 0
+        while k < key.count, bytes[entry.start &+ k] == key[k] { k &+= 1 }
+        return k == key.count
     }
 
     /// The member value of object entry `object` named `key` (first occurrence), or nil.
@@ -349,11 +369,11 @@ struct TapeScanner {
         return value
     }
 
-    /// Whether any byte of `word` is `"`, `\`, below 0x20 or above 0x7f (exact for "any": the
-    /// zero-byte tricks can only err on bytes after a true hit).
+    /// ``JSONWriter/escapeMask(_:)`` with the bytes above 0x7f too: zero exactly when no byte of
+    /// `word` is `"`, `\`, below 0x20 or above 0x7f, and its lowest set bit is the first that is.
     @inline(__always)
-    static func hasSpecialByte(_ word: UInt64) -> Bool {
-        word & 0x8080_8080_8080_8080 != 0 || JSONWriter.needsEscape(word)
+    static func specialMask(_ word: UInt64) -> UInt64 {
+        word & 0x8080_8080_8080_8080 | JSONWriter.escapeMask(word)
     }
 
     /// A string: escapes, control characters and UTF-8 checked as `JSONReader` checks them.
@@ -362,9 +382,13 @@ struct TapeScanner {
         let start = position
         var escaped = false
         while position < bytes.count {
-            // Eight plain bytes at a time; any quote, backslash, control or non-ASCII byte stops it.
-            while position + 8 <= bytes.count, !Self.hasSpecialByte(UnsafeRawPointer(bytes.baseAddress! + position).loadUnaligned(as: UInt64.self)) {
-                position += 8
+            // Eight plain bytes at a time; any quote, backslash, control or non-ASCII byte stops it,
+            // and the scan goes straight to the first such byte.
+            while position + 8 <= bytes.count {
+                let mask = Self.specialMask(UnsafeRawPointer(bytes.baseAddress! + position).loadUnaligned(as: UInt64.self))
+                if mask == 0 { position += 8; continue }
+                position += mask.trailingZeroBitCount >> 3
+                break
             }
             guard position < bytes.count else { break }
             let b = bytes[position]
@@ -548,11 +572,28 @@ public struct TapeCursor {
         }
     }
 
-    /// A number entry's literal when it has no exponent (`25.00`, `-3`); nil otherwise.
-    func plainNumberText() -> String? {
-        guard kind == .number else { return nil }
-        let literal = tape.text(index)
-        return literal.utf8.contains(where: { $0 | 0x20 == UInt8(ascii: "e") }) ? nil : literal
+    /// `platform:id` as UTF-8 for the id ``asID()`` reads here, nil where it throws: an id without
+    /// escapes is copied from the line's bytes, no String made for it.
+    func idKeyBytes(platform: String) -> [UInt8]? {
+        let entry = tape.entries[index]
+        switch entry.kind {
+        case .string where !entry.flag, .number:
+            guard entry.end > entry.start else { return nil }
+            return tape.bytes.withUnsafeBufferPointer { line in
+                let id = UnsafeBufferPointer(rebasing: line[entry.start..<entry.end])
+                if entry.kind == .number, !id.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return nil }
+                return platform.withBytes { platform in
+                    var key: [UInt8] = []
+                    key.reserveCapacity(platform.count + 1 + id.count)
+                    key.append(contentsOf: platform)
+                    key.append(UInt8(ascii: ":"))
+                    key.append(contentsOf: id)
+                    return key
+                }
+            }
+        default:
+            return (try? asID()).map { Item.keyBytes(platform: platform, itemID: $0) }
+        }
     }
 
     /// A number's literal text; numeric strings are accepted as platforms mix both.
@@ -597,6 +638,22 @@ public struct TapeCursor {
     public func numberText(_ dotted: StaticString) throws -> String? { try field(dotted)?.asNumberText() }
     public func object(_ dotted: StaticString) throws -> TapeCursor? { try field(dotted)?.asObject() }
     public func array(_ dotted: StaticString) throws -> [TapeCursor] { try field(dotted)?.asArray() ?? [] }
+
+    /// Calls `body` with each element of the array at `dotted` (none when it is absent), as
+    /// ``array(_:)`` lists them, without making the list.
+    public func forEach(in dotted: StaticString, _ body: (TapeCursor) throws -> Void) throws {
+        guard let i = try index(of: dotted) else { return }
+        guard tape.kind(i) == .array else { throw sibling(i).typeError("an array") }
+        try tape.forEachChild(of: i) { try body(sibling($0)) }
+    }
+
+    /// Calls `body` with each string of the array at `dotted`, as ``strings(_:)`` reads them, without
+    /// making the list; a non-string element throws after the strings before it were passed.
+    public func forEachString(in dotted: StaticString, _ body: (String) throws -> Void) throws {
+        guard let array = try index(of: dotted) else { return }
+        guard tape.kind(array) == .array else { throw sibling(array).typeError("an array") }
+        try tape.forEachChild(of: array) { try body(try string(at: $0)) }
+    }
 
     /// An array of strings (`tags[]`); a non-string element is an error naming its index.
     public func strings(_ dotted: StaticString) throws -> [String] {

@@ -52,15 +52,22 @@ public struct NormalizeProcessor: StreamProcessor {
         var line: Int?
         var capturedAt: String?
         var extra: String?
-        for header in message.headers {
-            switch header.name {
-            case RawHeader.platform: platform = header.text
-            case RawHeader.sha256: sha256 = header.text
-            case RawHeader.source: source = header.text
-            case RawHeader.line: line = Int(header.text)
-            case RawHeader.capturedAt: capturedAt = header.text
-            case RawHeader.context: extra = header.text
-            default: break
+        // Headers read in place, and each name compared only with the one header name of
+        // its length: copying every header and trying the names in turn cost more than the values.
+        message.headers.withUnsafeBufferPointer { headers in
+            for header in headers.indices.lazy.map({ headers.baseAddress! + $0 }) {
+                // Borrowed in place (a copied header retained and released its name and value).
+                func text() -> String { header.pointee.value.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) } }
+                func named(_ name: String) -> Bool { header.pointee.name == name }
+                switch header.pointee.name.utf8.count {
+                case RawHeader.platform.utf8.count where named(RawHeader.platform): platform = text()
+                case RawHeader.sha256.utf8.count where named(RawHeader.sha256): sha256 = text()
+                case RawHeader.source.utf8.count where named(RawHeader.source): source = text()
+                case RawHeader.line.utf8.count where named(RawHeader.line): line = header.pointee.value.withUnsafeBufferPointer(lineNumber)
+                case RawHeader.capturedAt.utf8.count where named(RawHeader.capturedAt): capturedAt = text()
+                case RawHeader.context.utf8.count where named(RawHeader.context): extra = text()
+                default: break
+                }
             }
         }
         guard let platform, !platform.isEmpty else {
@@ -69,5 +76,13 @@ public struct NormalizeProcessor: StreamProcessor {
         return RawContext(
             platform: platform, topic: message.topic, partition: message.partition, offset: message.offset,
             sha256: sha256 ?? SHA256Hex.of(message.value), source: source, line: line, capturedAt: capturedAt, context: extra)
+    }
+
+    /// `Int(text)` of a line header's bytes; plain digits (what ingest writes) are read in place.
+    static func lineNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        if !bytes.isEmpty, bytes.count <= 18, bytes.allSatisfy({ $0 &- 0x30 < 10 }) {
+            return bytes.reduce(0) { $0 * 10 + Int($1 &- 0x30) }
+        }
+        return Int(String(decoding: bytes, as: UTF8.self))
     }
 }

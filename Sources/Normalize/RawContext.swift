@@ -6,32 +6,39 @@ import TouchstoneCore
 /// context (a Shopify shop domain).
 public struct RawContext: Sendable, Hashable {
     public var platform: String
-    public var topic: String
-    public var partition: Int32
-    public var offset: Int64
-    public var sha256: String
-    /// The file path or `http:<peer>` the line came from.
-    public var source: String?
-    public var line: Int?
-    public var capturedAt: String?
+    /// The raw reference every item of the line carries, made once per line: each item copies it.
+    public private(set) var rawRef: RawRef
     /// Extra ingest context (`--source`), e.g. a Shopify shop domain.
     public var context: String?
 
-    public init(platform: String, topic: String = TopicName.rawPosts, partition: Int32 = 0, offset: Int64 = 0, sha256: String = "",
-                source: String? = nil, line: Int? = nil, capturedAt: String? = nil, context: String? = nil) {
-        self.platform = platform
-        self.topic = topic
-        self.partition = partition
-        self.offset = offset
-        self.sha256 = sha256
-        self.source = source
-        self.line = line
-        self.capturedAt = capturedAt
-        self.context = context
+    public var topic: String {
+        get { rawRef.topic }
+        set { rawRef.topic = newValue }
     }
-
-    public var rawRef: RawRef {
-        RawRef(topic: topic, partition: partition, offset: offset, sha256: sha256, source: source, line: line, capturedAt: capturedAt)
+    public var partition: Int32 {
+        get { rawRef.partition }
+        set { rawRef.partition = newValue }
+    }
+    public var offset: Int64 {
+        get { rawRef.offset }
+        set { rawRef.offset = newValue }
+    }
+    public var sha256: String {
+        get { rawRef.sha256 }
+        set { rawRef.sha256 = newValue }
+    }
+    /// The file path or `http:<peer>` the line came from.
+    public var source: String? {
+        get { rawRef.source }
+        set { rawRef.source = newValue }
+    }
+    public var line: Int? {
+        get { rawRef.line }
+        set { rawRef.line = newValue }
+    }
+    public var capturedAt: String? {
+        get { rawRef.capturedAt }
+        set { rawRef.capturedAt = newValue }
     }
 
     /// The folder of the source file, for relative picture paths; nil for HTTP sources.
@@ -48,22 +55,24 @@ public struct RawContext: Sendable, Hashable {
     /// file's folder into a `file://` URL.
     public func picture(_ reference: String) -> Picture {
         let trimmed = reference.trimmingSpaces()
-        if trimmed.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0d }) {
+        enum Scheme { case absolute, protocolRelative, neither, notASCII }
+        let scheme = trimmed.withBytes { utf8 -> Scheme in
             // ASCII without CR: bytes and Characters agree, so the scheme is checked on bytes.
-            let utf8 = trimmed.utf8
+            guard utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0d }) else { return .notASCII }
             func hasScheme(_ scheme: StaticString) -> Bool {
                 guard utf8.count >= scheme.utf8CodeUnitCount else { return false }
-                var i = utf8.startIndex
                 for k in 0..<scheme.utf8CodeUnitCount {
-                    let b = utf8[i]
+                    let b = utf8[k]
                     if (b >= 0x41 && b <= 0x5a ? b | 0x20 : b) != scheme.utf8Start[k] { return false }
-                    i = utf8.index(after: i)
                 }
                 return true
             }
-            if hasScheme("http://") || hasScheme("https://") || hasScheme("file://") || hasScheme("data:") { return Picture(url: trimmed) }
-            if hasScheme("//") { return Picture(url: "https:" + trimmed) }
-        } else {
+            if hasScheme("http://") || hasScheme("https://") || hasScheme("file://") || hasScheme("data:") { return .absolute }
+            return hasScheme("//") ? .protocolRelative : .neither
+        }
+        if scheme == .absolute { return Picture(url: trimmed) }
+        if scheme == .protocolRelative { return Picture(url: "https:" + trimmed) }
+        if scheme == .notASCII {
             let lower = trimmed.prefix(8).lowercased()
             if lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("file://") || lower.hasPrefix("data:") {
                 return Picture(url: trimmed)
@@ -80,6 +89,17 @@ public struct RawContext: Sendable, Hashable {
             path = folder.isEmpty ? "/" + path : folder + "/" + path
         }
         return Picture(url: "file://" + FileURL.percentEncodePath(FileURL.standardize(path)))
+    }
+}
+
+extension RawContext {
+    // In an extension, so that the struct keeps its memberwise initializer: delegating to it
+    // builds the value in place, where assigning each field made a copy and destroyed the original.
+    public init(platform: String, topic: String = TopicName.rawPosts, partition: Int32 = 0, offset: Int64 = 0, sha256: String = "",
+                source: String? = nil, line: Int? = nil, capturedAt: String? = nil, context: String? = nil) {
+        self.init(platform: platform,
+                  rawRef: RawRef(topic: topic, partition: partition, offset: offset, sha256: sha256, source: source, line: line, capturedAt: capturedAt),
+                  context: context)
     }
 }
 

@@ -18,9 +18,11 @@ public enum SHA256Hex {
 
     /// The hex digits as UTF-8 bytes, for a header value (no String made on the way).
     public static func bytes(of bytes: [UInt8]) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: 64) { out, count in
+        // Copied from a stack buffer: `[UInt8](unsafeUninitializedCapacity:)` calls the standard
+        // library's unspecialized allocator, which looks up the array's metadata per call.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { out in
             digits(of: bytes, into: out)
-            count = 64
+            return Array(UnsafeBufferPointer(out))
         }
     }
 

@@ -223,15 +223,17 @@ public struct Item: Codable, Sendable, Hashable {
 
     /// ``key(platform:itemID:)`` as the UTF-8 bytes of a message key, without making the String.
     public static func keyBytes(platform: String, itemID: String) -> [UInt8] {
-        var platform = platform, itemID = itemID
-        return platform.withUTF8 { platform in
-            itemID.withUTF8 { itemID in
-                [UInt8](unsafeUninitializedCapacity: platform.count + 1 + itemID.count) { key, count in
-                    _ = key.initialize(fromContentsOf: platform)
-                    key[platform.count] = UInt8(ascii: ":")
-                    _ = UnsafeMutableBufferPointer(rebasing: key[(platform.count + 1)...]).initialize(fromContentsOf: itemID)
-                    count = platform.count + 1 + itemID.count
-                }
+        // Borrowed as spans: `withUTF8` on copies retained and released both strings.
+        platform.utf8Span.span.withUnsafeBufferPointer { platform in
+            itemID.utf8Span.span.withUnsafeBufferPointer { itemID in
+                // Reserved and appended, not `[UInt8](unsafeUninitializedCapacity:)`: that one calls the
+                // standard library's unspecialized allocator, which looks up the array's metadata per call.
+                var key: [UInt8] = []
+                key.reserveCapacity(platform.count + 1 + itemID.count)
+                key.append(contentsOf: platform)
+                key.append(UInt8(ascii: ":"))
+                key.append(contentsOf: itemID)
+                return key
             }
         }
     }

@@ -32,9 +32,16 @@ import TouchstoneCore
                 fast.scan(text, foundIn: "text")
                 var general = Evidence(country: country)
                 let scalars = Array(text.unicodeScalars)
-                scalars.withUnsafeBufferPointer { buffer in
-                    // Every scanner runs (no skipping by start character) on decoded scalars.
-                    general.scan(DecodedScalars(scalars: buffer), 0xff, foundIn: "text")
+                var offsets = [0]
+                for scalar in scalars { offsets.append(offsets.last! + UTF8.width(scalar)) }
+                var utf8 = text
+                utf8.withUTF8 { bytes in
+                    scalars.withUnsafeBufferPointer { buffer in
+                        offsets.withUnsafeBufferPointer { offsets in
+                            // Every scanner runs (no skipping by start character) on decoded scalars.
+                            general.scan(DecodedScalars(scalars: buffer, offsets: offsets, bytes: bytes), 0xff, foundIn: "text")
+                        }
+                    }
                 }
                 #expect(fingerprint(fast) == fingerprint(general), "\(text)")
             }

@@ -12,54 +12,67 @@ public enum Platforms {
     public static let listings: [String] = ["amazon", "ebay", "etsy", "aliexpress", "shopify"]
     public static let all: [String] = posts + listings + ["generic"]
 
-    public static let adapters: [String: PlatformAdapter] = [
-        "instagram": InstagramAdapter.items,
-        "amazon": AmazonAdapter.items,
-        "ebay": EbayAdapter.items,
-        "etsy": EtsyAdapter.items,
-        "x": XAdapter.items,
-        "aliexpress": AliExpressAdapter.items,
-        "shopify": ShopifyAdapter.items,
-        "tiktok": TikTokAdapter.items,
-        "pinterest": PinterestAdapter.items,
-        "generic": GenericAdapter.items,
-    ]
+    public static let adapters: [String: PlatformAdapter] = Dictionary(uniqueKeysWithValues: all.map { ($0, adapter(for: $0)!) })
+
+    /// ``adapters``' entry for `platform`, by a switch: short names compare in place, where the
+    /// dictionary hashed the name of every line.
+    public static func adapter(for platform: String) -> PlatformAdapter? {
+        switch platform {
+        case "instagram": InstagramAdapter.items
+        case "amazon": AmazonAdapter.items
+        case "ebay": EbayAdapter.items
+        case "etsy": EtsyAdapter.items
+        case "x": XAdapter.items
+        case "aliexpress": AliExpressAdapter.items
+        case "shopify": ShopifyAdapter.items
+        case "tiktok": TikTokAdapter.items
+        case "pinterest": PinterestAdapter.items
+        case "generic": GenericAdapter.items
+        default: nil
+        }
+    }
 
     /// The key of a raw message (topics/raw.posts.json), as UTF-8: `platform:item_id` with
     /// the id read from the native object, nil when the object has no readable id (then
     /// the line's SHA-256 keys it). A business discovery object is keyed by its
     /// account; an X page by its first tweet; a generic item by its own platform.
     public static func rawKey(platform: String, root: TapeCursor) -> [UInt8]? {
-        func id(_ value: TapeCursor?) -> String? {
-            guard let value else { return nil }
-            return try? value.asID()
-        }
-        // Plain member lookups: nil for a missing member or a non-object, as `JSONValue`'s subscript.
-        func member(_ value: TapeCursor?, _ key: StaticString) -> TapeCursor? {
-            guard let value, value.kind == .object else { return nil }
-            return (try? value.field(key)) ?? nil
+        // Plain member lookups on entries: nil for a missing member or a non-object, as `JSONValue`'s subscript.
+        let tape = root.tape
+        func member(_ value: Int?, _ key: StaticString) -> Int? {
+            guard let value, tape.kind(value) == .object else { return nil }
+            return (try? root.sibling(value).index(of: key)) ?? nil
         }
         func key(_ platform: String, _ id: String?) -> [UInt8]? {
             id.map { Item.keyBytes(platform: platform, itemID: $0) }
         }
+        // The id as ``TapeCursor/asID()`` reads it, written after `platform:` from the line's bytes.
+        func key(_ platform: String, _ id: Int?) -> [UInt8]? {
+            id.flatMap { root.sibling($0).idKeyBytes(platform: platform) }
+        }
+        func string(_ index: Int?) -> String? {
+            guard let index, tape.kind(index) == .string else { return nil }
+            return tape.text(index)
+        }
+        let top: Int? = root.index
         switch platform {
         case "instagram":
-            if let username = member(member(root, "business_discovery"), "username"), username.kind == .string,
-               let text = try? username.asString(), !text.isEmpty { return key("instagram", text) }
-            return key("instagram", id(member(root, "id")))
-        case "amazon": return key("amazon", id(member(root, "ASIN")))
-        case "ebay": return key("ebay", id(member(root, "itemId")))
-        case "etsy": return key("etsy", id(member(root, "listing_id")))
-        case "aliexpress": return key("aliexpress", id(member(root, "product_id")))
+            if let text = string(member(member(top, "business_discovery"), "username")), !text.isEmpty { return key("instagram", text) }
+            return key("instagram", member(top, "id"))
+        case "amazon": return key("amazon", member(top, "ASIN"))
+        case "ebay": return key("ebay", member(top, "itemId"))
+        case "etsy": return key("etsy", member(top, "listing_id"))
+        case "aliexpress": return key("aliexpress", member(top, "product_id"))
         case "x":
-            let data = member(root, "data")
-            let first = data.flatMap { $0.kind == .array ? (try? $0.asArray())?.first : nil }
-            return key("x", id(member(first, "id") ?? member(data, "id")))
+            let data = member(top, "data")
+            // An array's first element is the entry after it, when it has one.
+            let first = data.flatMap { tape.kind($0) == .array && tape.entries[$0].next > $0 + 1 ? $0 + 1 : nil }
+            return key("x", member(first, "id") ?? member(data, "id"))
         case "generic":
-            guard let own = member(root, "platform"), own.kind == .string, let ownText = try? own.asString(), !ownText.isEmpty else { return nil }
-            return key(ownText, id(member(root, "item_id")))
+            guard let ownText = string(member(top, "platform")), !ownText.isEmpty else { return nil }
+            return key(ownText, member(top, "item_id"))
         default:
-            return key(platform, id(member(root, "id")))
+            return key(platform, member(top, "id"))
         }
     }
 
@@ -87,7 +100,7 @@ public enum Normalizer {
     }
 
     public static func items(from root: TapeCursor, context: RawContext) throws(StageError) -> [Item] {
-        guard let adapter = Platforms.adapters[context.platform] else {
+        guard let adapter = Platforms.adapter(for: context.platform) else {
             throw StageError("unknown platform '\(context.platform)'; known: \(Platforms.all.joined(separator: ", "))", field: RawHeader.platform)
         }
         guard root.kind == .object else {
@@ -109,10 +122,10 @@ public enum Normalizer {
 /// pictures. The fields are kept apart and the ``Item`` is made once, in
 /// ``finish()``: building it up front and filling it in copied the whole struct.
 struct ItemDraft: ~Copyable {
-    let platform: String
-    let itemID: String
+    private(set) var platform: String
+    private(set) var itemID: String
     let kind: ItemKind
-    let raw: RawRef
+    private var raw: RawRef?
     var url: String?
     var title: String?
     /// Plain text: HTML stripped, entities decoded.
@@ -122,7 +135,7 @@ struct ItemDraft: ~Copyable {
     private(set) var account: Account?
     private(set) var pictures: [Picture] = []
     var evidence: Evidence
-    private var pictureURLs = SeenSet<String>()
+    private var pictureURLs = SeenKeys<String>()
 
     init(platform: String, itemID: String, kind: ItemKind, context: RawContext, country: String? = nil) {
         self.platform = platform
@@ -135,22 +148,30 @@ struct ItemDraft: ~Copyable {
     mutating func addPicture(_ reference: String?, context: RawContext) {
         guard let reference, !reference.trimmingSpaces().isEmpty else { return }
         let picture = context.picture(reference)
-        if pictureURLs.insert(picture.url).inserted { pictures.append(picture) }
+        if pictureURLs.insert(picture.url, among: pictures.count, keyAt: { pictures[$0].url }) { pictures.append(picture) }
     }
 
     /// Sets the account and scans its bio and website for evidence.
-    mutating func setAccount(_ account: Account?) {
+    mutating func setAccount(_ account: consuming Account?) {
         guard let account, account != Account() else { return }
-        self.account = account
         if let bio = account.bio { evidence.scan(bio, foundIn: "bio") }
         if let website = account.website { evidence.addLink(website, foundIn: "website") }
+        // Moved in last (taken, not copied).
+        self.account = account
     }
 
     /// The finished item (the draft ends here).
     consuming func finish() -> Item {
-        Item(platform: platform, itemID: itemID, kind: kind, url: url, account: account, title: title, text: text, price: price,
-             pictures: pictures, links: evidence.links, hashtags: evidence.hashtags, mentions: evidence.mentions,
-             contacts: evidence.contacts, postedAt: postedAt, raw: raw)
+        // Each field moved out of the draft (left empty behind), not copied: copying every field
+        // and then destroying the draft was a retain and a release per field.
+        var platform = "", itemID = "", pictures: [Picture] = []
+        swap(&platform, &self.platform)
+        swap(&itemID, &self.itemID)
+        swap(&pictures, &self.pictures)
+        let found = evidence.take()
+        return Item(platform: platform, itemID: itemID, kind: kind, url: url.take(), account: account.take(), title: title.take(),
+                    text: text.take(), price: price.take(), pictures: pictures, links: found.links, hashtags: found.hashtags,
+                    mentions: found.mentions, contacts: found.contacts, postedAt: postedAt.take(), raw: raw.take())
     }
 }
 
@@ -197,7 +218,7 @@ func decimalQuotient(amount: String, divisor: String) -> String? {
 func currencyCode(_ text: String?) -> String? {
     guard var text else { return nil }
     // ASCII with no space at either end: three letters or nothing (the usual case, on bytes).
-    let ascii: String?? = text.withUTF8 { bytes in
+    let ascii: String?? = text.withBytes { bytes in
         guard let first = bytes.first, let last = bytes.last, !isASCIISpace(first), !isASCIISpace(last),
               bytes.allSatisfy({ $0 < 0x80 }) else { return .none }
         guard bytes.count == 3, bytes.allSatisfy({ ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z") }) else { return .some(nil) }

@@ -1,46 +1,77 @@
 import TouchstoneCore
 
 extension TapeCursor {
+    // These read the field's entry in place (`index(of:)`): a cursor per lookup retained and
+    // released the tape, and the path is only spelled out for an error.
+
     /// An ISO 4217 code at `dotted`, upper-cased; nil when absent; an error naming the field when malformed.
     func currency(_ dotted: StaticString) throws -> String? {
-        guard let field = try field(dotted) else { return nil }
-        let text = try field.asString()
+        guard let i = try index(of: dotted) else { return nil }
+        let text = try string(at: i)
         guard let code = currencyCode(text) else {
-            throw JSONFieldError(path: field.path, reason: "expected an ISO 4217 currency code (3 letters), found '\(text)'")
+            throw JSONFieldError(path: sibling(i).path, reason: "expected an ISO 4217 currency code (3 letters), found '\(text)'")
         }
         return code
     }
 
     /// A decimal amount at `dotted` (number or numeric string); nil when absent.
     func amount(_ dotted: StaticString) throws -> String? {
-        guard let field = try field(dotted) else { return nil }
-        // A JSON number without an exponent is already the decimal text `decimalAmount` would give.
-        if field.kind == .number, let plain = field.plainNumberText() { return plain }
+        guard let i = try index(of: dotted) else { return nil }
         let text: String
-        switch field.value {
-        case .number(let n): text = n
-        case .string(let s): text = s
-        default: throw field.typeError("a price (number or decimal string)")
+        switch tape.kind(i) {
+        case .number:
+            text = tape.text(i)
+            // A JSON number without an exponent is already the decimal text `decimalAmount` would give.
+            if !text.utf8.contains(where: { $0 | 0x20 == UInt8(ascii: "e") }) { return text }
+        case .string:
+            text = tape.text(i)
+        default:
+            throw sibling(i).typeError("a price (number or decimal string)")
         }
         guard let amount = decimalAmount(text) else {
-            throw JSONFieldError(path: field.path, reason: "expected a decimal price, found '\(text)'")
+            throw JSONFieldError(path: sibling(i).path, reason: "expected a decimal price, found '\(text)'")
         }
         return amount
     }
 
     /// A time at `dotted`: ISO 8601 text or Unix seconds; nil when absent.
     func time(_ dotted: StaticString) throws -> String? {
-        guard let field = try field(dotted) else { return nil }
-        switch field.value {
-        case .number(let n):
-            guard let t = Timestamps.fromUnixSeconds(n) else { throw JSONFieldError(path: field.path, reason: "expected Unix seconds, found \(n)") }
+        guard let i = try index(of: dotted) else { return nil }
+        switch tape.kind(i) {
+        case .number:
+            let n = tape.text(i)
+            guard let t = Timestamps.fromUnixSeconds(n) else { throw JSONFieldError(path: sibling(i).path, reason: "expected Unix seconds, found \(n)") }
             return t
-        case .string(let s):
+        case .string:
+            // ISO 8601 read from the line's bytes when the text has no escapes (no String made for it).
+            let entry = tape.entries[i]
+            if !entry.flag, let t = tape.bytes.withUnsafeBufferPointer({ Timestamps.iso8601(UnsafeBufferPointer(rebasing: $0[entry.start..<entry.end])) }) {
+                return t
+            }
+            let s = tape.text(i)
             if let t = Timestamps.iso8601(s) ?? Timestamps.fromUnixSeconds(s) { return t }
-            throw JSONFieldError(path: field.path, reason: "expected an ISO 8601 time, found '\(s)'")
+            throw JSONFieldError(path: sibling(i).path, reason: "expected an ISO 8601 time, found '\(s)'")
         default:
-            throw field.typeError("a time (ISO 8601 string or Unix seconds)")
+            throw sibling(i).typeError("a time (ISO 8601 string or Unix seconds)")
         }
+    }
+
+    /// Checks a field the item does not use as ``numberText(_:)`` reads it, without making its text.
+    func checkNumber(_ dotted: StaticString) throws {
+        guard let i = try index(of: dotted), tape.kind(i) != .number else { return }
+        _ = try sibling(i).asNumberText()
+    }
+
+    /// Checks a field the item does not use as ``string(_:)`` reads it, without making its text.
+    func checkString(_ dotted: StaticString) throws {
+        guard let i = try index(of: dotted) else { return }
+        guard tape.kind(i) == .string else { throw sibling(i).typeError("a string") }
+    }
+
+    /// Checks a field the item does not use as ``requiredString(_:)`` reads it, without making its text.
+    func checkRequiredString(_ dotted: StaticString) throws {
+        let i = try requiredIndex(dotted)
+        guard tape.kind(i) == .string else { throw sibling(i).typeError("a string") }
     }
 }
 
@@ -57,9 +88,7 @@ enum AmazonAdapter {
         if let maker = try root.string("ItemInfo.ByLineInfo.Manufacturer.DisplayValue") { lines.append("Manufacturer: \(maker)") }
         draft.text = lines.isEmpty ? nil : lines.joined(separator: "\n")
         draft.addPicture(try root.string("Images.Primary.Large.URL"), context: context)
-        for variant in try root.array("Images.Variants") {
-            draft.addPicture(try variant.string("Large.URL"), context: context)
-        }
+        try root.forEach(in: "Images.Variants") { variant in draft.addPicture(try variant.string("Large.URL"), context: context) }
         let listings = try root.array("Offers.Listings")
         if let offer = listings.first {
             if let amount = try offer.amount("Price.Amount") {
@@ -89,13 +118,13 @@ enum EbayAdapter {
             draft.price = Price(amount: amount, currency: try root.currency("price.currency"))
         }
         draft.addPicture(try root.string("image.imageUrl"), context: context)
-        for image in try root.array("additionalImages") { draft.addPicture(try image.string("imageUrl"), context: context) }
+        try root.forEach(in: "additionalImages") { image in draft.addPicture(try image.string("imageUrl"), context: context) }
         if let seller = try root.string("seller.username") {
             draft.setAccount(Account(id: seller, handle: seller))
         }
-        _ = try root.numberText("seller.feedbackScore")
+        try root.checkNumber("seller.feedbackScore")
         _ = try root.field("seller.feedbackPercentage")
-        _ = try root.string("condition")
+        try root.checkString("condition")
         draft.postedAt = try root.time("itemCreationDate")
         if let title = draft.title { draft.evidence.scan(title, foundIn: "text") }
         if let text = draft.text { draft.evidence.scan(text, foundIn: "text") }
@@ -129,13 +158,12 @@ enum EtsyAdapter {
         }
         let shopID = try root.id("shop_id") ?? root.id("shop.shop_id")
         let shopName = try root.string("shop.shop_name")
-        let shopURL = try root.string("shop.url")
+        try root.checkString("shop.url")
         if shopID != nil || shopName != nil {
             draft.setAccount(Account(id: shopID, handle: shopName, displayName: try root.string("shop.title") ?? shopName, website: nil))
         }
-        _ = shopURL
-        for tag in try root.strings("tags") { draft.evidence.addHashtag(tag) }
-        for image in try root.array("images") { draft.addPicture(try image.string("url_fullxfull"), context: context) }
+        try root.forEachString(in: "tags") { tag in draft.evidence.addHashtag(tag) }
+        try root.forEach(in: "images") { image in draft.addPicture(try image.string("url_fullxfull"), context: context) }
         draft.postedAt = try root.time("creation_timestamp")
         if let title = draft.title { draft.evidence.scan(title, foundIn: "text") }
         if let text = draft.text { draft.evidence.scan(text, foundIn: "text") }
@@ -191,7 +219,7 @@ enum ShopifyAdapter {
         if domain != nil || vendor != nil {
             draft.setAccount(Account(id: domain, handle: domain, displayName: vendor))
         }
-        _ = try root.string("product_type")
+        try root.checkString("product_type")
         // products.json has tags as an array; the Admin API as one comma-separated string.
         if let tags = try root.field("tags") {
             if case .string(let joined) = tags.value {
@@ -205,7 +233,7 @@ enum ShopifyAdapter {
             let amount = try variant.amount("price")
             if i == 0, let amount { draft.price = Price(amount: amount, currency: try variant.currency("price_currency")) }
         }
-        for image in try root.array("images") { draft.addPicture(try image.string("src"), context: context) }
+        try root.forEach(in: "images") { image in draft.addPicture(try image.string("src"), context: context) }
         draft.postedAt = try root.time("published_at") ?? root.time("created_at")
         if let title = draft.title { draft.evidence.scan(title, foundIn: "text") }
         if let text = draft.text { draft.evidence.scan(text, foundIn: "text") }

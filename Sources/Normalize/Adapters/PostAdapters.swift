@@ -16,7 +16,7 @@ enum InstagramAdapter {
         let account = Account(
             id: try discovery.id("id"), handle: username, displayName: try discovery.string("name"),
             bio: try discovery.string("biography"), website: try discovery.string("website")?.nonBlank)
-        _ = try discovery.numberText("followers_count")
+        try discovery.checkNumber("followers_count")
         var draft = ItemDraft(platform: "instagram", itemID: username, kind: .account, context: context)
         draft.url = "https://www.instagram.com/\(username)/"
         draft.title = account.displayName
@@ -60,8 +60,8 @@ enum InstagramAdapter {
             let childType = try child.string("media_type")
             draft.addPicture(childType == "VIDEO" ? try child.string("thumbnail_url") : try child.string("media_url"), context: context)
         }
-        _ = try media.numberText("like_count")
-        _ = try media.numberText("comments_count")
+        try media.checkNumber("like_count")
+        try media.checkNumber("comments_count")
         draft.postedAt = try media.time("timestamp")
         return draft.finish()
     }
@@ -77,22 +77,22 @@ enum XAdapter {
         case .object: tweets = [data]
         default: throw data.typeError("a tweet object or an array of them")
         }
-        var users: [String: Account] = [:]
-        for user in try root.array("includes.users") {
+        var users = SmallMap<Account>()
+        try root.forEach(in: "includes.users") { user in
             let id = try user.requiredID("id")
-            users[id] = Account(id: id, handle: try user.requiredString("username"), displayName: try user.string("name"),
-                                bio: try user.string("description").map(HTMLText.decodeEntities), website: try user.string("url")?.nonBlank)
+            users.set(id, Account(id: id, handle: try user.requiredString("username"), displayName: try user.string("name"),
+                                  bio: try user.string("description").map(HTMLText.decodeEntities), website: try user.string("url")?.nonBlank))
         }
-        var media: [String: String] = [:]
-        for item in try root.array("includes.media") {
+        var media = SmallMap<String>()
+        try root.forEach(in: "includes.media") { item in
             let key = try item.requiredString("media_key")
-            _ = try item.requiredString("type")
-            if let url = try item.string("url") ?? item.string("preview_image_url") { media[key] = url }
+            try item.checkRequiredString("type")
+            if let url = try item.string("url") ?? item.string("preview_image_url") { media.set(key, url) }
         }
         return try tweets.map { try tweet($0, users: users, media: media, context) }
     }
 
-    static func tweet(_ tweet: TapeCursor, users: [String: Account], media: [String: String], _ context: RawContext) throws -> Item {
+    static func tweet(_ tweet: TapeCursor, users: SmallMap<Account>, media: SmallMap<String>, _ context: RawContext) throws -> Item {
         _ = try tweet.asObject()
         let id = try tweet.requiredID("id")
         let text = try tweet.requiredString("text")
@@ -107,19 +107,20 @@ enum XAdapter {
         }
         // X escapes &, < and > in tweet text.
         draft.text = HTMLText.decodeEntities(text)
-        let entityURLs = try tweet.array("entities.urls")
-        var shortened: Set<String> = []
-        for url in entityURLs {
-            if let short = try url.string("url") { shortened.insert(short) }
+        // In the order found, once each.
+        var shortened: [String] = []
+        var seenShort = SeenSet<String>()
+        try tweet.forEach(in: "entities.urls") { url in
+            if let short = try url.string("url"), seenShort.insert(short).inserted { shortened.append(short) }
             if let expanded = try url.string("expanded_url") ?? url.string("url") { draft.evidence.addLink(expanded, foundIn: "entities") }
         }
-        for tag in try tweet.array("entities.hashtags") { draft.evidence.addHashtag(try tag.requiredString("tag")) }
-        for mention in try tweet.array("entities.mentions") { draft.evidence.addMention(try mention.requiredString("username")) }
+        try tweet.forEach(in: "entities.hashtags") { tag in draft.evidence.addHashtag(try tag.requiredString("tag")) }
+        try tweet.forEach(in: "entities.mentions") { mention in draft.evidence.addMention(try mention.requiredString("username")) }
         // Scan the text without the t.co links the entities already expanded.
         var plain = draft.text ?? ""
         for short in shortened { plain = plain.replacingAll(short, with: " ") }
         draft.evidence.scan(plain, foundIn: "text")
-        for key in try tweet.strings("attachments.media_keys") { draft.addPicture(media[key], context: context) }
+        try tweet.forEachString(in: "attachments.media_keys") { key in draft.addPicture(media[key], context: context) }
         draft.postedAt = try tweet.time("created_at")
         return draft.finish()
     }
@@ -137,14 +138,14 @@ enum TikTokAdapter {
         } else {
             draft.url = "https://www.tiktok.com/video/\(id)"
         }
-        for tag in try root.strings("hashtag_names") { draft.evidence.addHashtag(tag) }
+        try root.forEachString(in: "hashtag_names") { tag in draft.evidence.addHashtag(tag) }
         if let description = try root.string("video_description") {
             draft.text = HTMLText.decodeEntities(description)
             draft.evidence.scan(description, foundIn: "text")
         }
         draft.addPicture(try root.string("cover_image_url"), context: context)
-        _ = try root.numberText("like_count")
-        _ = try root.numberText("view_count")
+        try root.checkNumber("like_count")
+        try root.checkNumber("view_count")
         draft.postedAt = try root.time("create_time")
         return [draft.finish()]
     }
@@ -239,24 +240,32 @@ enum GenericAdapter {
 extension String {
     func replacingAll(_ target: String, with replacement: String) -> String {
         guard !target.isEmpty else { return self }
-        // CR is left out: Foundation treats CR LF as one character.
-        if utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0d }), target.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0d }) {
-            let text = Array(utf8), pattern = Array(target.utf8)
-            guard text.count >= pattern.count else { return self }
-            var out: [UInt8] = []
-            out.reserveCapacity(text.count)
-            var i = 0
-            while i < text.count {
-                if i + pattern.count <= text.count, text[i] == pattern[0], text[i..<(i + pattern.count)].elementsEqual(pattern) {
-                    out.append(contentsOf: replacement.utf8)
-                    i += pattern.count
-                } else {
-                    out.append(text[i])
-                    i += 1
+        // CR is left out: Foundation treats CR LF as one character. ASCII is replaced on the bytes in place.
+        let onBytes: String?? = withBytes { text in
+            target.withBytes { pattern in
+                guard text.allSatisfy({ $0 < 0x80 && $0 != 0x0d }), pattern.allSatisfy({ $0 < 0x80 && $0 != 0x0d }) else { return .none }
+                guard text.count >= pattern.count else { return .some(nil) }
+                return replacement.withBytes { replacement in
+                    var out: [UInt8] = []
+                    out.reserveCapacity(text.count)
+                    var i = 0
+                    var start = 0
+                    while i + pattern.count <= text.count {
+                        if text[i] == pattern[0], memcmp(text.baseAddress! + i, pattern.baseAddress!, pattern.count) == 0 {
+                            out.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<i]))
+                            out.append(contentsOf: replacement)
+                            i += pattern.count
+                            start = i
+                        } else {
+                            i += 1
+                        }
+                    }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...]))
+                    return .some(String(decoding: out, as: UTF8.self))
                 }
             }
-            return String(decoding: out, as: UTF8.self)
         }
+        if let onBytes { return onBytes ?? self }
         var out = ""
         var rest = Substring(self)
         while let range = rest.range(of: target) {
@@ -265,5 +274,35 @@ extension String {
             rest = rest[range.upperBound...]
         }
         return out + rest
+    }
+}
+
+/// A few keyed values (an X page's users and media), found by a linear scan: hashing cost
+/// more than the lookups for the one or two of a usual page. Past 16 it is a `Dictionary`,
+/// so that a hostile page stays linear. Setting a key again replaces its value.
+struct SmallMap<Value> {
+    private var keys: [String] = []
+    private var values: [Value] = []
+    private var many: [String: Value]?
+
+    subscript(key: String) -> Value? {
+        if let many { return many[key] }
+        guard let i = keys.firstIndex(of: key) else { return nil }
+        return values[i]
+    }
+
+    mutating func set(_ key: String, _ value: Value) {
+        if many != nil {
+            many![key] = value
+        } else if let i = keys.firstIndex(of: key) {
+            values[i] = value
+        } else if keys.count < 16 {
+            keys.appendReserving(key)
+            values.appendReserving(value)
+        } else {
+            var all = Dictionary(uniqueKeysWithValues: zip(keys, values))
+            all[key] = value
+            many = all
+        }
     }
 }

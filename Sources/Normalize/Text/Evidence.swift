@@ -11,10 +11,21 @@ public struct Evidence: Sendable {
     /// ISO 3166 alpha-2 country of the item (seller location, region), used to put national phone numbers in E.164.
     public var country: String?
 
-    private var seenLinks = SeenSet<LinkKey>()
-    private var seenTags = SeenSet<String>()
-    private var seenMentions = SeenSet<String>()
-    private var seenContacts = SeenSet<Contact>()
+    // Checked against the arrays above (no second array of keys per item).
+    private var seenLinks = SeenKeys<LinkKey>()
+    private var seenTags = SeenKeys<String>()
+    private var seenMentions = SeenKeys<String>()
+    private var seenContacts = SeenKeys<Contact>()
+
+    /// The links, hashtags, mentions and contacts found, moved out (the evidence is left empty).
+    mutating func take() -> (links: [Link], hashtags: [String], mentions: [String], contacts: [Contact]) {
+        var found: (links: [Link], hashtags: [String], mentions: [String], contacts: [Contact]) = ([], [], [], [])
+        swap(&found.links, &links)
+        swap(&found.hashtags, &hashtags)
+        swap(&found.mentions, &mentions)
+        swap(&found.contacts, &contacts)
+        return found
+    }
 
     // MARK: Adding fields
 
@@ -22,7 +33,8 @@ public struct Evidence: Sendable {
     public mutating func addLink(_ raw: String, foundIn: String) {
         let url = raw.trimmingSpaces()
         guard !url.isEmpty else { return }
-        guard seenLinks.insert(LinkKey(foundIn: foundIn, url: url)).inserted else { return }
+        guard seenLinks.insert(LinkKey(foundIn: foundIn, url: url), among: links.count, keyAt: { LinkKey(foundIn: links[$0].foundIn, url: links[$0].url) })
+        else { return }
         guard let parsed = ProductLinks.parse(url) else {
             links.appendReserving(Link(url: url, foundIn: foundIn))
             return
@@ -35,21 +47,21 @@ public struct Evidence: Sendable {
         var tag = raw.trimmingSpaces()
         // (A first Character "#" starts with the byte '#': the byte test only skips what `hasPrefix` would refuse.)
         if tag.utf8.first == UInt8(ascii: "#"), tag.hasPrefix("#") { tag.removeFirst() }
-        guard !tag.isEmpty, seenTags.insert(tag.lowercasedKey()).inserted else { return }
+        guard !tag.isEmpty, seenTags.insert(tag.lowercasedKey(), among: hashtags.count, keyAt: { hashtags[$0].lowercasedKey() }) else { return }
         hashtags.appendReserving(tag)
     }
 
     public mutating func addMention(_ raw: String) {
         var handle = raw.trimmingSpaces()
         if handle.utf8.first == UInt8(ascii: "@"), handle.hasPrefix("@") { handle.removeFirst() }
-        guard !handle.isEmpty, seenMentions.insert(handle.lowercasedKey()).inserted else { return }
+        guard !handle.isEmpty, seenMentions.insert(handle.lowercasedKey(), among: mentions.count, keyAt: { mentions[$0].lowercasedKey() }) else { return }
         mentions.appendReserving(handle)
     }
 
     public mutating func addContact(_ kind: Contact.Kind, _ value: String) {
         guard !value.isEmpty else { return }
         let contact = Contact(kind: kind, value: value)
-        if seenContacts.insert(contact).inserted { contacts.appendReserving(contact) }
+        if seenContacts.insert(contact, among: contacts.count, keyAt: { contacts[$0] }) { contacts.appendReserving(contact) }
     }
 
     // MARK: Free text
@@ -58,8 +70,7 @@ public struct Evidence: Sendable {
     /// handles in free text (captions, descriptions, bios).
     public mutating func scan(_ text: String, foundIn: String) {
         guard !text.isEmpty else { return }
-        var utf8 = text
-        utf8.withUTF8 { bytes in
+        text.withBytes { bytes in
             var marks: UInt8 = 0
             for b in bytes { marks |= ScanMarks.ofByte[Int(b)] }
             // One byte is one scalar in ASCII text: the scanners read the bytes in place.
@@ -68,13 +79,34 @@ public struct Evidence: Sendable {
                 return
             }
             withUnsafeTemporaryAllocation(of: Unicode.Scalar.self, capacity: bytes.count) { buffer in
-                var count = 0
-                for scalar in text.unicodeScalars {
-                    buffer.initializeElement(at: count, to: scalar)
-                    if scalar == "＃" { marks |= ScanMarks.hash }
-                    count += 1
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: bytes.count + 1) { offsets in
+                    // Decoded from the bytes (valid UTF-8: they are a String's), with each scalar's offset.
+                    var count = 0
+                    var i = 0
+                    while i < bytes.count {
+                        let b = UInt32(bytes[i])
+                        let scalar: UInt32
+                        let length: Int
+                        if b < 0x80 {
+                            scalar = b; length = 1
+                        } else if b < 0xe0 {
+                            scalar = (b & 0x1f) << 6 | UInt32(bytes[i + 1] & 0x3f); length = 2
+                        } else if b < 0xf0 {
+                            scalar = (b & 0x0f) << 12 | UInt32(bytes[i + 1] & 0x3f) << 6 | UInt32(bytes[i + 2] & 0x3f); length = 3
+                        } else {
+                            scalar = (b & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3f) << 12 | UInt32(bytes[i + 2] & 0x3f) << 6 | UInt32(bytes[i + 3] & 0x3f)
+                            length = 4
+                        }
+                        buffer.initializeElement(at: count, to: Unicode.Scalar(scalar) ?? "\u{FFFD}")
+                        offsets.initializeElement(at: count, to: i)
+                        if scalar == 0xff03 { marks |= ScanMarks.hash }  // ＃
+                        count += 1
+                        i += length
+                    }
+                    offsets.initializeElement(at: count, to: bytes.count)
+                    scan(DecodedScalars(scalars: UnsafeBufferPointer(rebasing: buffer[..<count]), offsets: UnsafeBufferPointer(offsets), bytes: bytes),
+                         marks, foundIn: foundIn)
                 }
-                scan(DecodedScalars(scalars: UnsafeBufferPointer(rebasing: buffer[..<count])), marks, foundIn: foundIn)
             }
         }
     }
@@ -379,6 +411,26 @@ extension Evidence {
     }
 }
 
+/// Whether a value's key was seen, for values kept in an array of their own (an item's
+/// links, tags, pictures): while that array is short the check scans it, so an item keeps
+/// no second array of keys; past 16 a `Set` of the keys keeps hostile input linear.
+struct SeenKeys<Key: Hashable & Sendable>: Sendable {
+    private var many: Set<Key>?
+
+    /// Whether `key` is new among the `count` keys `keyAt` gives (the caller then appends its value).
+    mutating func insert(_ key: Key, among count: Int, keyAt: (Int) -> Key) -> Bool {
+        if many != nil { return many!.insert(key).inserted }
+        for i in 0..<count where keyAt(i) == key { return false }
+        if count >= 16 {
+            var all = Set<Key>(minimumCapacity: count + 1)
+            for i in 0..<count { all.insert(keyAt(i)) }
+            all.insert(key)
+            many = all
+        }
+        return true
+    }
+}
+
 /// A set for the few values an item has: a linear scan of a short array
 /// (no hashing) until it grows, then a `Set` so hostile input stays linear.
 struct SeenSet<Element: Hashable & Sendable>: Sendable {
@@ -421,20 +473,20 @@ struct ASCIIScalars: ScalarText {
     }
 }
 
-/// Text with non-ASCII scalars, decoded once.
+/// Text with non-ASCII scalars, decoded once, with where each scalar starts in the UTF-8.
 struct DecodedScalars: ScalarText {
     let scalars: UnsafeBufferPointer<Unicode.Scalar>
+    /// The byte offset of each scalar, and the byte count after the last.
+    let offsets: UnsafeBufferPointer<Int>
+    let bytes: UnsafeBufferPointer<UInt8>
 
     var count: Int { scalars.count }
 
     subscript(_ index: Int) -> Unicode.Scalar { scalars[index] }
 
-    /// Encoded straight to UTF-8 (appending scalars to a String one by one was a hot spot).
+    /// The scalars' own bytes, sliced from the text (re-encoding them was a hot spot).
     func string(_ range: Range<Int>) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(range.count * 4)
-        for k in range { bytes.appendUTF8(scalar: scalars[k].value) }
-        return String(decoding: bytes, as: UTF8.self)
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[offsets[range.lowerBound]..<offsets[range.upperBound]]), as: UTF8.self)
     }
 }
 
@@ -477,16 +529,13 @@ struct WordSearch {
 
     init(_ text: String) {
         self.text = text
-        var utf8 = text
-        onBytes = utf8.withUTF8 { t in t.allSatisfy { $0 < 0x80 && $0 != 0x0d } }
+        onBytes = text.withBytes { t in t.allSatisfy { $0 < 0x80 && $0 != 0x0d } }
     }
 
     func contains(_ word: String) -> Bool {
         if onBytes {
-            var text = text
-            var word = word
-            let found = text.withUTF8 { t in
-                word.withUTF8 { w -> Bool? in
+            let found = text.withBytes { t in
+                word.withBytes { w -> Bool? in
                     guard let first = w.first else { return nil }
                     guard t.count >= w.count else { return false }
                     for i in 0...(t.count - w.count) where t[i] == first {
@@ -537,6 +586,12 @@ func isHandleByte(_ v: UInt8) -> Bool {
 }
 
 extension String {
+    /// The UTF-8 bytes, borrowed in place: `withUTF8` on a copy retained and released the storage.
+    @inline(__always)
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try utf8Span.span.withUnsafeBufferPointer(body)
+    }
+
     func trimmingSpaces() -> String {
         // Most fields have nothing to trim: an ASCII non-space at both ends.
         if let first = utf8.first, let last = utf8.last, first < 0x80, last < 0x80, !isASCIISpace(first), !isASCIISpace(last) { return self }

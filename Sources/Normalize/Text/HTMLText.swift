@@ -11,11 +11,13 @@ public enum HTMLText {
     /// Strips tags and decodes entities. A `<` not followed by a letter, `/`
     /// or `!` is text (`I <3 it`), not a tag.
     public static func plainText(fromHTML html: String) -> String {
-        var source = html
-        return source.withUTF8 { bytes -> String in
-            guard firstIndex(of: UInt8(ascii: "<"), in: bytes, from: 0) != nil || firstIndex(of: UInt8(ascii: "&"), in: bytes, from: 0) != nil else {
+        html.withBytes { bytes -> String in
+            let hasTag = firstIndex(of: UInt8(ascii: "<"), in: bytes, from: 0) != nil
+            guard hasTag || firstIndex(of: UInt8(ascii: "&"), in: bytes, from: 0) != nil else {
                 return collapseWhitespace(html)
             }
+            // No tag: the text is its own stripped form (not copied to be stripped).
+            guard hasTag else { return decodedAndCollapsed(bytes) }
             var out: [UInt8] = []
             out.reserveCapacity(bytes.count)
             var i = 0
@@ -59,13 +61,18 @@ public enum HTMLText {
                 i += 1
             }
             // Tags end on ASCII bytes, so `out` is UTF-8 as valid as `html`: the next steps work on it in place.
-            return out.withUnsafeBufferPointer { stripped in
-                if let decoded = decodeEntitiesASCII(stripped) {
-                    return decoded.withUnsafeBufferPointer { collapsedString($0) }
-                }
-                return collapseWhitespace(decodeEntities(String(decoding: stripped, as: UTF8.self)))
-            }
+            return out.withUnsafeBufferPointer(decodedAndCollapsed)
         }
+    }
+
+    /// Text with tags stripped (valid UTF-8), with entities decoded and white space collapsed.
+    static func decodedAndCollapsed(_ stripped: UnsafeBufferPointer<UInt8>) -> String {
+        // No entity: collapsed as it is (not copied to be decoded).
+        if firstIndex(of: UInt8(ascii: "&"), in: stripped, from: 0) == nil { return collapsedString(stripped) }
+        if let decoded = decodeEntitiesASCII(stripped) {
+            return decoded.withUnsafeBufferPointer { collapsedString($0) }
+        }
+        return collapseWhitespace(decodeEntities(String(decoding: stripped, as: UTF8.self)))
     }
 
     /// A tag's name, for the few names that matter: the lower-cased bytes of a name of up to
@@ -140,8 +147,7 @@ public enum HTMLText {
             case decoded(String)
             case notASCII
         }
-        var source = text
-        let onBytes = source.withUTF8 { bytes -> OnBytes in
+        let onBytes = text.withBytes { bytes -> OnBytes in
             guard firstIndex(of: UInt8(ascii: "&"), in: bytes, from: 0) != nil else { return .nothingToDecode }
             guard let decoded = decodeEntitiesASCII(bytes) else { return .notASCII }
             return .decoded(String(decoding: decoded, as: UTF8.self))
@@ -252,8 +258,7 @@ public enum HTMLText {
 
     /// Collapses runs of spaces/tabs to one space and of blank lines to one line break; trims the ends.
     public static func collapseWhitespace(_ text: String) -> String {
-        var source = text
-        return source.withUTF8 { bytes in
+        text.withBytes { bytes in
             isCollapsed(bytes) ? text : collapsedString(bytes)
         }
     }

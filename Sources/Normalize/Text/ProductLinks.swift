@@ -18,10 +18,9 @@ public enum ProductLinks {
 
     /// Splits `scheme://host/path?query` (scheme optional) without Foundation.
     public static func parse(_ url: String) -> ParsedURL? {
-        var copy = url
         // ASCII URLs (nearly all) are split on bytes; others take the Character-based path,
         // whose grapheme rules (a combining mark after '/') bytes would not follow.
-        let fast: ParsedURL?? = copy.withUTF8 { bytes -> ParsedURL?? in
+        let fast: ParsedURL?? = url.withBytes { bytes -> ParsedURL?? in
             guard allASCII(bytes) else { return .none }
             return .some(parseASCII(url, bytes))
         }
@@ -224,7 +223,7 @@ public enum ProductLinks {
         if brands.contains(.ebay) {
             if let itm = segments.firstIndex(of: "itm") {
                 // /itm/ID or /itm/slug/ID
-                for candidate in segments[(itm + 1)...].reversed() where isDigits(candidate) && candidate.count >= 9 {
+                for candidate in segments[(itm + 1)...].reversed() where isDigits(candidate) && candidate.utf8.count >= 9 {
                     return [ProductRef(platform: "ebay", itemID: "v1|\(candidate)|0")]
                 }
             }

@@ -35,8 +35,7 @@ public enum Timestamps {
     /// Parses `2022-06-15T10:00:00+0000`, `...Z`, `...+02:00`, `...000Z`, a space instead
     /// of `T`, or no zone at all (taken as UTC), and writes it in UTC.
     public static func iso8601(_ text: String) -> String? {
-        var source = text
-        return source.withUTF8(iso8601)
+        text.withBytes(iso8601)
     }
 
     static func iso8601(_ b: UnsafeBufferPointer<UInt8>) -> String? {

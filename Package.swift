@@ -100,7 +100,7 @@ let package = Package(
 
         // MARK: Tests
         .target(name: "TouchstoneTestKit", dependencies: ["TouchstoneCore", "Transport", "EmbeddedLog", "KafkaTransport"], path: "Tests/TouchstoneTestKit"),
-        .testTarget(name: "TouchstoneCoreTests", dependencies: ["TouchstoneCore"]),
+        .testTarget(name: "TouchstoneCoreTests", dependencies: ["TouchstoneCore", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "TransportTests", dependencies: ["TouchstoneTestKit", "EmbeddedLog", "KafkaTransport"]),
         .testTarget(name: "IngestTests", dependencies: [
             "TouchstoneTestKit", "Ingest", "Normalize", "Web", "EmbeddedLog",

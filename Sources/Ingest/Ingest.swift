@@ -97,29 +97,10 @@ public struct LineIngester: Sendable {
         headers.append(platformHeader)
         headers.append(MessageHeader(name: RawHeader.sha256, value: sha256))
         headers.append(sourceHeader)
-        headers.append(MessageHeader(name: RawHeader.line, value: Self.decimalBytes(number)))
+        headers.append(MessageHeader(name: RawHeader.line, value: DecimalText.withDigits(of: Int64(number)) { Array($0) }))
         headers.append(MessageHeader(name: RawHeader.capturedAt, text: capturedAt))
         if let contextHeader { headers.append(contextHeader) }
         return .published(OutgoingMessage(topic: topic, key: key, value: bytes, headers: headers, timestamp: nil, partition: nil))
-    }
-
-    /// `Array(String(n).utf8)`, written without the String.
-    static func decimalBytes(_ n: Int) -> [UInt8] {
-        // Right to left into a stack buffer (19 digits and a sign at most), then one array.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
-            var magnitude = n.magnitude
-            var start = buffer.count
-            repeat {
-                start -= 1
-                buffer[start] = UInt8(0x30 + magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            if n < 0 {
-                start -= 1
-                buffer[start] = UInt8(ascii: "-")
-            }
-            return Array(UnsafeBufferPointer(rebasing: buffer[start...]))
-        }
     }
 
     func deadLetter(_ reason: String, field: String? = nil, line: InputLine, capturedAt: String) -> LineDisposition {

@@ -204,18 +204,7 @@ struct JSONWriter: ~Copyable {
             text.withUTF8 { append($0) }
             return
         }
-        // Decimal digits, as `String(value)` spells them, without making the String.
-        var magnitude = v.magnitude
-        if v < 0 { append(UInt8(ascii: "-")) }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var start = digits.count
-            repeat {
-                start -= 1
-                digits[start] = UInt8(0x30 + magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            append(UnsafeBufferPointer(rebasing: digits[start...]))
-        }
+        DecimalText.withDigits(of: v) { append($0) }
     }
 
     mutating func array<T>(_ values: [T], _ element: (inout JSONWriter, T) -> Void) {

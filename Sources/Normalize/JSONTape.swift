@@ -582,14 +582,7 @@ public struct TapeCursor {
             return tape.bytes.withUnsafeBufferPointer { line in
                 let id = UnsafeBufferPointer(rebasing: line[entry.start..<entry.end])
                 if entry.kind == .number, !id.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return nil }
-                return platform.withBytes { platform in
-                    var key: [UInt8] = []
-                    key.reserveCapacity(platform.count + 1 + id.count)
-                    key.append(contentsOf: platform)
-                    key.append(UInt8(ascii: ":"))
-                    key.append(contentsOf: id)
-                    return key
-                }
+                return platform.withBytes { Item.keyBytes(platform: $0, itemID: id) }
             }
         default:
             return (try? asID()).map { Item.keyBytes(platform: platform, itemID: $0) }

@@ -69,3 +69,26 @@ public enum Hex {
         return String(decoding: out, as: UTF8.self)
     }
 }
+
+/// An integer's decimal digits as `String(n)` spells them (a minus sign, no leading zeros),
+/// written right to left into a stack buffer instead of making the String.
+public enum DecimalText {
+    @inlinable
+    public static func withDigits<R>(of n: Int64, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        // 19 digits and a sign at most.
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+            var magnitude = n.magnitude
+            var start = buffer.count
+            repeat {
+                start -= 1
+                buffer[start] = UInt8(0x30 + magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if n < 0 {
+                start -= 1
+                buffer[start] = UInt8(ascii: "-")
+            }
+            return try body(UnsafeBufferPointer(rebasing: buffer[start...]))
+        }
+    }
+}

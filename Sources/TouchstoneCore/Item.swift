@@ -225,17 +225,20 @@ public struct Item: Codable, Sendable, Hashable {
     public static func keyBytes(platform: String, itemID: String) -> [UInt8] {
         // Borrowed as spans: `withUTF8` on copies retained and released both strings.
         platform.utf8Span.span.withUnsafeBufferPointer { platform in
-            itemID.utf8Span.span.withUnsafeBufferPointer { itemID in
-                // Reserved and appended, not `[UInt8](unsafeUninitializedCapacity:)`: that one calls the
-                // standard library's unspecialized allocator, which looks up the array's metadata per call.
-                var key: [UInt8] = []
-                key.reserveCapacity(platform.count + 1 + itemID.count)
-                key.append(contentsOf: platform)
-                key.append(UInt8(ascii: ":"))
-                key.append(contentsOf: itemID)
-                return key
-            }
+            itemID.utf8Span.span.withUnsafeBufferPointer { itemID in keyBytes(platform: platform, itemID: itemID) }
         }
+    }
+
+    /// The same from the platform's and the item id's UTF-8 bytes.
+    public static func keyBytes(platform: UnsafeBufferPointer<UInt8>, itemID: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        // Reserved and appended, not `[UInt8](unsafeUninitializedCapacity:)`: that one calls the
+        // standard library's unspecialized allocator, which looks up the array's metadata per call.
+        var key: [UInt8] = []
+        key.reserveCapacity(platform.count + 1 + itemID.count)
+        key.append(contentsOf: platform)
+        key.append(UInt8(ascii: ":"))
+        key.append(contentsOf: itemID)
+        return key
     }
 
     enum CodingKeys: String, CodingKey {

@@ -136,12 +136,12 @@ final class PartitionAppender {
             return
         }
         if newest != segmentBase || segment == nil {
-            releaseReservation()
+            releaseReservation()  // of the segment another process rolled
             segment = try PosixFile(path: Segments.path(directory, base: newest))
             segmentBase = newest
             validEnd = 0
             nextOffset = newest
-            releaseReservation()
+            releaseReservation()  // one a crashed appender left on the newest
         }
         if hint != newest { try recordNewestSegment(newest) }
     }

@@ -58,7 +58,7 @@ public struct RawContext: Sendable, Hashable {
         enum Scheme { case absolute, protocolRelative, neither, notASCII }
         let scheme = trimmed.withBytes { utf8 -> Scheme in
             // ASCII without CR: bytes and Characters agree, so the scheme is checked on bytes.
-            guard utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0d }) else { return .notASCII }
+            guard isOneCharacterPerByte(utf8) else { return .notASCII }
             func hasScheme(_ scheme: StaticString) -> Bool {
                 guard utf8.count >= scheme.utf8CodeUnitCount else { return false }
                 for k in 0..<scheme.utf8CodeUnitCount {

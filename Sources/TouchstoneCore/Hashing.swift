@@ -6,9 +6,7 @@ import Crypto
 /// SHA-256 as the evidence trail writes it: 64 lower-case hex digits.
 public enum SHA256Hex {
     public static func of<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        var hasher = SHA256()
-        hasher.update(data: Array(bytes))
-        return Hex.encode(hasher.finalize())
+        of(Array(bytes))
     }
 
     /// The same for a byte array, hashed in place (ingest hashes every line).

@@ -243,7 +243,7 @@ extension String {
         // CR is left out: Foundation treats CR LF as one character. ASCII is replaced on the bytes in place.
         let onBytes: String?? = withBytes { text in
             target.withBytes { pattern in
-                guard text.allSatisfy({ $0 < 0x80 && $0 != 0x0d }), pattern.allSatisfy({ $0 < 0x80 && $0 != 0x0d }) else { return .none }
+                guard isOneCharacterPerByte(text), isOneCharacterPerByte(pattern) else { return .none }
                 guard text.count >= pattern.count else { return .some(nil) }
                 return replacement.withBytes { replacement in
                     var out: [UInt8] = []

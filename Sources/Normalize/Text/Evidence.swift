@@ -343,7 +343,7 @@ public struct Evidence: Sendable {
     /// `amzn.to/3xYz`, `shop.example.com/products/x`: a host with a path, no scheme.
     func looksLikeDomainPath(_ token: String) -> Bool {
         let utf8 = token.utf8
-        if utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0d }) {
+        if isOneCharacterPerByte(utf8) {
             guard let slash = utf8.firstIndex(of: UInt8(ascii: "/")), slash != utf8.startIndex else { return false }
             var labelLength = 0
             var labels = 0
@@ -515,6 +515,13 @@ func allASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     return true
 }
 
+/// Whether each byte is one Character: ASCII without CR (CR LF is a single Character).
+/// Where this holds, the byte fast paths give what the Character-based code gives.
+@inline(__always)
+func isOneCharacterPerByte<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Bool {
+    bytes.allSatisfy { $0 < 0x80 && $0 != 0x0d }
+}
+
 /// Whether `text` contains `word`: on bytes when `text` is ASCII without CR (where bytes and
 /// Characters agree), else Foundation's search as before.
 func containsWord(_ text: String, _ word: String) -> Bool {
@@ -529,7 +536,7 @@ struct WordSearch {
 
     init(_ text: String) {
         self.text = text
-        onBytes = text.withBytes { t in t.allSatisfy { $0 < 0x80 && $0 != 0x0d } }
+        onBytes = text.withBytes { isOneCharacterPerByte($0) }
     }
 
     func contains(_ word: String) -> Bool {

@@ -181,7 +181,7 @@ public enum HTMLText {
     /// The bytes with entities decoded when they are ASCII without CR (where a byte is a
     /// Character); nil for other text, which takes the Character-based path.
     static func decodeEntitiesASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        guard bytes.allSatisfy({ $0 < 0x80 && $0 != 0x0d }) else { return nil }
+        guard isOneCharacterPerByte(bytes) else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var i = 0
